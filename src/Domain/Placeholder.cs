@@ -1,0 +1,1 @@
+namespace Tracing.Domain; public static class Placeholder {}

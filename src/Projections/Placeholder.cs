@@ -1,0 +1,1 @@
+namespace Tracing.Projections; public static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace Tracing.Tests; public class T { [Xunit.Fact] public void A(){} }
