@@ -1,0 +1,25 @@
+using System.Security.Claims;
+
+namespace Tracing.Api.Access;
+
+/// <summary>Who is calling, resolved on the server from the credential: the hard walls every query is filtered by.</summary>
+public sealed record Caller(string WorkspaceId, string? ProjectId, string Actor, IReadOnlySet<string> Scopes)
+{
+    public const string WorkspaceClaim = "tracing:workspace";
+    public const string ProjectClaim = "tracing:project";
+    public const string ScopeClaim = "scope";
+
+    /// <summary>Minimal-API binding: endpoints take a <see cref="Caller"/> parameter.</summary>
+    public static ValueTask<Caller?> BindAsync(HttpContext ctx) => ValueTask.FromResult(From(ctx.User));
+
+    public static Caller? From(ClaimsPrincipal user)
+    {
+        var ws = user.FindFirstValue(WorkspaceClaim);
+        if (ws is null) return null;
+        return new Caller(ws, user.FindFirstValue(ProjectClaim), user.Identity?.Name ?? "unknown",
+            user.FindAll(ScopeClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>The project the caller may see, narrowed by an optional filter; null means "not visible".</summary>
+    public bool CanSeeProject(string projectId) => ProjectId is null || ProjectId == projectId;
+}

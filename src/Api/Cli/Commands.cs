@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+using Marten;
+using Tracing.Api.Access;
+using Tracing.Domain.Access;
+using Tracing.Projections;
+
+namespace Tracing.Api.Cli;
+
+/// <summary>Operator commands run by ./tracing: keys create|revoke, schema apply.</summary>
+public static partial class Commands
+{
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "keys" or "schema";
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex ValidName();
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddTracingStore(TracingSettings.Store(builder.Configuration, runDaemon: false));
+        builder.Services.AddSingleton<KeyIssuer>();
+        using var host = builder.Build();
+        await host.StartAsync(); // applies the schema
+        try
+        {
+            return args switch
+            {
+                ["schema", "apply"] => Done("schema applied"),
+                ["keys", "create", .. var rest] => await CreateKey(host.Services.GetRequiredService<KeyIssuer>(), rest),
+                ["keys", "revoke", var id] => await Revoke(host.Services.GetRequiredService<KeyIssuer>(), id),
+                _ => Usage(),
+            };
+        }
+        finally { await host.StopAsync(); }
+    }
+
+    private static async Task<int> CreateKey(KeyIssuer issuer, string[] rest)
+    {
+        var opts = Options(rest);
+        if (!opts.TryGetValue("--workspace", out var ws) || !opts.TryGetValue("--project", out var project) ||
+            !ValidName().IsMatch(ws) || !ValidName().IsMatch(project))
+            return Usage();
+        var scopes = opts.TryGetValue("--scopes", out var s) ? s.Split(',', StringSplitOptions.RemoveEmptyEntries) : ApiKeyFormat.DefaultScopes;
+        var issued = await issuer.CreateAsync(ws, project, opts.GetValueOrDefault("--name", "cli"), scopes, CancellationToken.None);
+        Console.WriteLine($"key id: {issued.Record.Id}  workspace: {ws}  project: {project}  scopes: {string.Join(",", scopes)}");
+        Console.WriteLine("The key is shown once; store it now:");
+        Console.WriteLine(issued.Token);
+        return 0;
+    }
+
+    private static async Task<int> Revoke(KeyIssuer issuer, string id)
+    {
+        if (!await issuer.RevokeAsync(id, CancellationToken.None)) { Console.Error.WriteLine($"no key {id}"); return 1; }
+        return Done($"revoked {id}");
+    }
+
+    private static Dictionary<string, string> Options(string[] rest)
+    {
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < rest.Length; i += 2) d[rest[i]] = rest[i + 1];
+        return d;
+    }
+
+    private static int Done(string message) { Console.WriteLine(message); return 0; }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("usage: keys create --workspace W --project P [--name N] [--scopes traces:read,traces:write]\n       keys revoke KEY_ID\n       schema apply");
+        return 2;
+    }
+}

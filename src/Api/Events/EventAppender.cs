@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Marten;
+using Npgsql;
+using Tracing.Domain.Events;
+using Tracing.Projections.Events;
+using Tracing.Projections.Sessions;
+
+namespace Tracing.Api.Events;
+
+/// <summary>
+/// The side-effect shell around <see cref="AppendDecision"/>: fetch the session head for writing,
+/// look up stored keys, decide, append in one transaction. A lost race (stream version or unique index)
+/// is retried from a fresh read, so racing retries end up as duplicates rather than double writes.
+/// </summary>
+public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvider clock)
+{
+    private const int MaxAttempts = 8;
+
+    public sealed record Result(bool SessionFound, AppendOutcome? Outcome);
+
+    public async Task<Result> AppendAsync(string workspace, string streamKey, string sessionId,
+        IReadOnlyList<IncomingEvent> valid, IReadOnlyList<Rejection> invalid, CancellationToken ct)
+    {
+        var ids = valid.Select(e => EventIdentity.EventId(workspace, streamKey, e.IdempotencyKey)).Distinct().ToArray();
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession(workspace);
+            var stream = await session.Events.FetchForWriting<SessionHead>(streamKey, ct);
+            if (stream.Aggregate is null) return new Result(false, null);
+
+            var stored = await log.FindKeysAsync(workspace, ids, ct);
+            var outcome = AppendDecision.Decide(stream.Aggregate.LastSeq, valid, invalid, stored);
+            if (outcome.Accepted.Count == 0) return new Result(true, outcome);
+
+            var receivedAt = clock.GetUtcNow();
+            foreach (var e in outcome.Accepted)
+            {
+                var data = new TraceEventRecorded(sessionId, e.Seq, e.IdempotencyKey, e.Type, e.Ts, e.SpanId,
+                    e.ParentSpanId, e.Payload, receivedAt, e.ContentHash);
+                var wrapped = session.Events.BuildEvent(data);
+                wrapped.Id = EventIdentity.EventId(workspace, streamKey, e.IdempotencyKey);
+                stream.AppendOne(wrapped);
+            }
+
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return new Result(true, outcome);
+            }
+            catch (Exception ex) when (attempt < MaxAttempts && IsLostRace(ex))
+            {
+                await Task.Delay(Backoff(attempt), ct);
+            }
+        }
+    }
+
+    // Jittered backoff between optimistic retries; this is contention handling, not synchronisation.
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt));
+
+    private static bool IsLostRace(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }) return true;
+            if (e.GetType().Name.Contains("Concurrency", StringComparison.Ordinal)) return true;
+            if (e.GetType().Name.Contains("UnexpectedMaxEventId", StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Tracing.Api.Infrastructure;
+
+/// <summary>
+/// Reads a JSON request body with explicit limits, so every failure is a precise problem:
+/// wrong media type 415, too large 413, malformed or too deep 400.
+/// </summary>
+public static class JsonBody
+{
+    public const int MaxDepth = 64;
+
+    public static async Task<(JsonDocument? Doc, ProblemHttpResult? Problem)> ReadAsync(
+        HttpRequest request, long maxBytes, CancellationToken ct, params string[] mediaTypes)
+    {
+        var accepted = mediaTypes.Length == 0 ? ["application/json"] : mediaTypes;
+        var contentType = request.ContentType?.Split(';')[0].Trim();
+        if (contentType is null || !accepted.Contains(contentType, StringComparer.OrdinalIgnoreCase))
+            return (null, Problems.UnsupportedMediaType($"Content-Type must be {string.Join(" or ", accepted)}."));
+
+        if (request.ContentLength > maxBytes)
+            return (null, Problems.TooLarge($"Request body exceeds {maxBytes} bytes."));
+
+        var limited = new LimitedStream(request.Body, maxBytes);
+        try
+        {
+            var doc = await JsonDocument.ParseAsync(limited, new JsonDocumentOptions { MaxDepth = MaxDepth }, ct);
+            return (doc, null);
+        }
+        catch (LimitExceededException)
+        {
+            return (null, Problems.TooLarge($"Request body exceeds {maxBytes} bytes."));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Problems.TooLarge($"Request body exceeds {maxBytes} bytes."));
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.BadRequest($"Malformed JSON: {ex.Message}"));
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, Problems.BadRequest("Malformed JSON: the body is not valid UTF-8."));
+        }
+    }
+
+    private sealed class LimitExceededException : Exception;
+
+    private sealed class LimitedStream(Stream inner, long limit) : Stream
+    {
+        private long _read;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
+            Count(await inner.ReadAsync(buffer, ct));
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Count(int n)
+        {
+            _read += n;
+            if (_read > limit) throw new LimitExceededException();
+            return n;
+        }
+    }
+}

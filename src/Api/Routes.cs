@@ -1,0 +1,51 @@
+using Tracing.Api.Access;
+using Tracing.Api.Events;
+using Tracing.Api.Sessions;
+
+namespace Tracing.Api;
+
+/// <summary>The route table. Each endpoint lives in its feature folder.</summary>
+public static class Routes
+{
+    public static void MapTracingApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization()
+            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+
+        api.MapPost("/traces", CreateSessionEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Write)
+            .WithName("CreateTrace").WithTags("Ingestion")
+            .WithSummary("Create a trace session for an agent run")
+            .Accepts<CreateSessionInput>("application/json")
+            .Produces<SessionView>(201).Produces<SessionView>(200)
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(415).ProducesProblem(422);
+
+        api.MapPost("/traces/{id}/events", AppendEventsEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Write)
+            .WithName("AppendEvents").WithTags("Ingestion")
+            .WithSummary("Append one event or a batch {\"events\": [...]}")
+            .WithDescription("Events are ordered by seq; a seq not above the session's last accepted seq is rejected. " +
+                             "Retries with the same idempotency_key and content are reported as duplicates and stored once.")
+            .Accepts<EventBatchInput>("application/json")
+            .Produces<AppendResponse>(200).Produces<AppendResponse>(201)
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
+
+        api.MapGet("/traces/{id}/events", ReadEventsEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("ReadEvents").WithTags("Replay")
+            .WithSummary("Read a session's events in seq order, paged by after_seq")
+            .Produces<EventPage>(200).ProducesProblem(422);
+
+        api.MapGet("/traces/{id}", GetSessionEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("GetTrace").WithTags("Replay")
+            .WithSummary("Read one session")
+            .Produces<SessionView>(200);
+
+        api.MapGet("/sessions", ListSessionsEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("ListSessions").WithTags("Replay")
+            .WithSummary("List the caller's sessions, newest first, cursor-paged")
+            .Produces<Page<SessionView>>(200).ProducesProblem(422);
+    }
+}

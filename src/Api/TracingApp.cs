@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Scalar.AspNetCore;
+using Tracing.Api.Access;
+using Tracing.Api.Events;
+using Tracing.Api.Infrastructure;
+using Tracing.Projections;
+
+namespace Tracing.Api;
+
+/// <summary>Composition root of the API host: reads as a table of contents.</summary>
+public static class TracingApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var config = builder.Configuration;
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddTracingStore(TracingSettings.Store(config, TracingSettings.RunBackground(config)));
+        builder.Services.AddSingleton<EventAppender>();
+        builder.Services.AddSingleton<KeyIssuer>();
+        builder.Services.AddTracingAccess();
+        builder.Services.AddTracingProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        });
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Tracing API";
+            doc.Info.Description = "Event-sourced trace store for AI agent runs. Authenticate with Authorization: Bearer <project api key>.";
+            return Task.CompletedTask;
+        }));
+
+        var app = builder.Build();
+        app.UseRequestIds();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/scalar");
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapTracingApi();
+        return app;
+    }
+}

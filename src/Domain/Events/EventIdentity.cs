@@ -1,0 +1,30 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Tracing.Domain.Events;
+
+/// <summary>Deterministic identities: the event id is derived from the idempotency key, so the
+/// database's unique index on event id rejects a second copy of the same key.</summary>
+public static class EventIdentity
+{
+    public static string DefaultIdempotencyKey(string sessionId, long seq) => $"{sessionId}:{seq}";
+
+    /// <summary>Name-based UUID (RFC 9562 version 8 layout) over workspace, stream key and idempotency key.</summary>
+    public static Guid EventId(string workspaceId, string streamKey, string idempotencyKey)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{workspaceId}\n{streamKey}\n{idempotencyKey}"));
+        var g = bytes.AsSpan(0, 16).ToArray();
+        g[6] = (byte)((g[6] & 0x0F) | 0x80);
+        g[8] = (byte)((g[8] & 0x3F) | 0x80);
+        return new Guid(g, bigEndian: true);
+    }
+
+    /// <summary>Hash of what makes two deliveries of a key "the same event": seq, type and payload (whitespace-insensitive).</summary>
+    public static string ContentHash(long seq, string type, JsonElement payload)
+    {
+        var canonical = JsonSerializer.Serialize(payload);
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{seq}\n{type}\n{canonical}"));
+        return Convert.ToHexStringLower(bytes);
+    }
+}

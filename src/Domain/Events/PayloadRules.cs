@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace Tracing.Domain.Events;
+
+/// <summary>Type checks for the documented payload fields of well-known event types (docs/events.md).
+/// Only fields the detectors read are checked; everything else is kept as sent.</summary>
+public static class PayloadRules
+{
+    private static readonly HashSet<string> FinishReasons = ["stop", "length", "content_filter", "tool_call", "error"];
+    private static readonly HashSet<string> EndedStatuses = ["ok", "error", "cancelled"];
+
+    public static string? Check(string type, JsonElement p) => type switch
+    {
+        EventTypes.LlmRequest => Str(p, "model") ?? Str(p, "provider") ?? Int(p, "input_tokens"),
+        EventTypes.LlmResponse => Str(p, "model") ?? Enum(p, "finish_reason", FinishReasons) ?? Usage(p) ?? Error(p),
+        EventTypes.ToolCall => Str(p, "tool") ?? Str(p, "call_id"),
+        EventTypes.ToolResult => Str(p, "tool") ?? Str(p, "call_id") ?? Bool(p, "ok") ?? Error(p),
+        EventTypes.AgentStep => Int(p, "step"),
+        EventTypes.Error => Str(p, "type") ?? Str(p, "message"),
+        EventTypes.SessionEnded => Enum(p, "status", EndedStatuses) ?? Str(p, "reason"),
+        _ => null,
+    };
+
+    private static string? Usage(JsonElement p)
+    {
+        if (!p.TryGetProperty("usage", out var u) || u.ValueKind == JsonValueKind.Null) return null;
+        if (u.ValueKind != JsonValueKind.Object) return "payload.usage must be an object";
+        return Int(u, "input_tokens", "payload.usage.") ?? Int(u, "output_tokens", "payload.usage.") ?? Num(u, "cost_usd", "payload.usage.");
+    }
+
+    private static string? Error(JsonElement p)
+    {
+        if (!p.TryGetProperty("error", out var e) || e.ValueKind == JsonValueKind.Null) return null;
+        if (e.ValueKind != JsonValueKind.Object) return "payload.error must be an object";
+        return Str(e, "type", "payload.error.") ?? Str(e, "message", "payload.error.");
+    }
+
+    private static bool Present(JsonElement p, string name, out JsonElement v) =>
+        p.TryGetProperty(name, out v) && v.ValueKind != JsonValueKind.Null;
+
+    private static string? Str(JsonElement p, string name, string prefix = "payload.") =>
+        Present(p, name, out var v) && v.ValueKind != JsonValueKind.String ? $"{prefix}{name} must be a string" : null;
+
+    private static string? Bool(JsonElement p, string name, string prefix = "payload.") =>
+        Present(p, name, out var v) && v.ValueKind is not (JsonValueKind.True or JsonValueKind.False) ? $"{prefix}{name} must be a boolean" : null;
+
+    private static string? Int(JsonElement p, string name, string prefix = "payload.") =>
+        Present(p, name, out var v) && (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var n) || n < 0)
+            ? $"{prefix}{name} must be a non-negative integer" : null;
+
+    private static string? Num(JsonElement p, string name, string prefix = "payload.") =>
+        Present(p, name, out var v) && (v.ValueKind != JsonValueKind.Number || v.GetDouble() < 0)
+            ? $"{prefix}{name} must be a non-negative number" : null;
+
+    private static string? Enum(JsonElement p, string name, HashSet<string> allowed, string prefix = "payload.") =>
+        Present(p, name, out var v) && (v.ValueKind != JsonValueKind.String || !allowed.Contains(v.GetString()!))
+            ? $"{prefix}{name} must be one of: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}" : null;
+}

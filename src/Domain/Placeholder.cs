@@ -1,1 +1,0 @@
-namespace Tracing.Domain; public static class Placeholder {}

@@ -1,0 +1,53 @@
+using Npgsql;
+using NpgsqlTypes;
+using Tracing.Domain.Events;
+
+namespace Tracing.Projections.Events;
+
+/// <summary>
+/// Index-backed reads of trace events straight from Marten's mt_events (ADR 0003): Marten's LINQ cannot
+/// filter on event data, and replay must not load a whole stream per page.
+/// </summary>
+public sealed class EventLog(NpgsqlDataSource dataSource, TracingStoreSettings settings)
+{
+    private readonly string _schema = settings.Schema;
+
+    /// <summary>One stored event as JSON text (content hash stripped), in seq order.</summary>
+    public sealed record StoredEvent(long Seq, long Position, string Json);
+
+    public async Task<List<StoredEvent>> ReadAsync(string tenant, string streamKey, long afterSeq, int limit, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            $"select (data ->> 'seq')::bigint, seq_id, (data - 'content_hash')::text from {_schema}.mt_events " +
+            $"where tenant_id = $1 and stream_id = $2 and type = '{StoreSetup.TraceEventAlias}' and (data ->> 'seq')::bigint > $3 " +
+            "order by (data ->> 'seq')::bigint limit $4");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamKey });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = afterSeq });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var rows = new List<StoredEvent>(Math.Min(limit, 1024));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rows.Add(new StoredEvent(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)));
+        return rows;
+    }
+
+    /// <summary>What is already stored under the given deterministic event ids (for duplicate detection).</summary>
+    public async Task<Dictionary<string, StoredKey>> FindKeysAsync(string tenant, Guid[] eventIds, CancellationToken ct)
+    {
+        var found = new Dictionary<string, StoredKey>(StringComparer.Ordinal);
+        if (eventIds.Length == 0) return found;
+        await using var cmd = dataSource.CreateCommand(
+            $"select data ->> 'idempotency_key', (data ->> 'seq')::bigint, data ->> 'content_hash' from {_schema}.mt_events " +
+            "where id = any($1) and tenant_id = $2");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = eventIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var key = reader.GetString(0);
+            found[key] = new StoredKey(key, reader.GetInt64(1), reader.GetString(2));
+        }
+        return found;
+    }
+}

@@ -1,1 +1,0 @@
-namespace Tracing.Projections; public static class Placeholder {}

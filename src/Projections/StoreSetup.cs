@@ -1,0 +1,80 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Tracing.Domain.Access;
+using Tracing.Domain.Events;
+using Tracing.Domain.Sessions;
+using Tracing.Projections.Events;
+using Tracing.Projections.Sessions;
+using Weasel.Core;
+
+namespace Tracing.Projections;
+
+public sealed record TracingStoreSettings(string ConnectionString, bool RunDaemon, string Schema = "tracing");
+
+/// <summary>The Marten event store and document configuration: one place, one extension.</summary>
+public static class StoreSetup
+{
+    public const string TraceEventAlias = "trace_event";
+    public const string SessionStartedAlias = "session_started";
+
+    public static IServiceCollection AddTracingStore(this IServiceCollection services, TracingStoreSettings settings)
+    {
+        var dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
+        services.AddSingleton(dataSource);
+        services.AddSingleton(settings);
+        services.AddSingleton<EventLog>();
+        // Registered before Marten's hosted services so the schema exists before the daemon starts.
+        services.AddHostedService<SchemaInitializer>();
+
+        var marten = services.AddMarten(opts => opts.ConfigureTracing(dataSource, settings.Schema));
+        if (settings.RunDaemon) marten.AddAsyncDaemon(DaemonMode.HotCold);
+        return services;
+    }
+
+    public static void ConfigureTracing(this StoreOptions opts, NpgsqlDataSource dataSource, string schema)
+    {
+        opts.Connection(dataSource);
+        opts.DatabaseSchemaName = schema;
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.SnakeCase);
+
+        opts.Events.StreamIdentity = StreamIdentity.AsString;
+        opts.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
+        opts.Events.EnableUniqueIndexOnEventId = true;
+        opts.Events.AppendMode = EventAppendMode.Quick;
+        opts.Events.UseExclusiveLockOnConcurrentAppends = true;
+        opts.Events.UseAdvisoryLockTransaction = true;
+        opts.Events.MapEventType<TraceEventRecorded>(TraceEventAlias);
+        opts.Events.MapEventType<SessionStarted>(SessionStartedAlias);
+        opts.Events.IgnoreIndex(TraceEventIndex.Name);
+
+        opts.Schema.For<Workspace>().SingleTenanted();
+        opts.Schema.For<Project>().SingleTenanted().Index(x => x.WorkspaceId);
+        opts.Schema.For<ApiKey>().SingleTenanted();
+        opts.Schema.For<SessionHead>().MultiTenanted();
+        opts.Schema.For<SessionSummary>().MultiTenanted()
+            .Index(x => x.ProjectId)
+            .Index(x => x.CreatedPosition);
+
+        opts.Projections.Add<SessionHeadProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Async);
+    }
+}
+
+/// <summary>Applies Marten's schema and our trace-event index at start-up.</summary>
+internal sealed class SchemaInitializer(IDocumentStore store, NpgsqlDataSource dataSource, TracingStoreSettings settings) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await TraceEventIndex.EnsureAsync(dataSource, settings.Schema, ct);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}
