@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Marten;
-using Npgsql;
+using Tracing.Api.Infrastructure;
 using Tracing.Domain.Events;
 using Tracing.Projections.Events;
 using Tracing.Projections.Sessions;
@@ -47,7 +47,7 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvid
                 await session.SaveChangesAsync(ct);
                 return new Result(true, outcome);
             }
-            catch (Exception ex) when (attempt < MaxAttempts && IsLostRace(ex))
+            catch (Exception ex) when (attempt < MaxAttempts && LostRace.Is(ex))
             {
                 await Task.Delay(Backoff(attempt), ct);
             }
@@ -56,15 +56,4 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvid
 
     // Jittered backoff between optimistic retries; this is contention handling, not synchronisation.
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt));
-
-    private static bool IsLostRace(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }) return true;
-            if (e.GetType().Name.Contains("Concurrency", StringComparison.Ordinal)) return true;
-            if (e.GetType().Name.Contains("UnexpectedMaxEventId", StringComparison.Ordinal)) return true;
-        }
-        return false;
-    }
 }

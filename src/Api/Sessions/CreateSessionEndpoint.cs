@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tracing.Api.Access;
@@ -44,7 +43,7 @@ public static class CreateSessionEndpoint
                 };
                 return TypedResults.Created($"/api/traces/{Uri.EscapeDataString(sessionId)}", SessionView.From(head));
             }
-            catch (ExistingStreamIdCollisionException)
+            catch (Exception ex) when (LostRace.Is(ex))
             {
                 // A racing identical create won: fall through and compare with what it stored.
             }

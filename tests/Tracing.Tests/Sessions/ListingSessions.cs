@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Tracing.Tests.Support;
+using Xunit;
+using static Tracing.Tests.Support.TestClient;
+
+namespace Tracing.Tests.Sessions;
+
+[Collection(ApiCollection.Name)]
+public sealed class ListingSessions(AppFixture app)
+{
+    private static List<string> Ids(Reply r) =>
+        r.Body.GetProperty("data").EnumerateArray().Select(s => s.GetProperty("id").GetString()!).ToList();
+
+    [Fact]
+    public async Task sessions_list_newest_first_with_a_cursor_and_only_the_callers_project()
+    {
+        var client = await app.NewClientAsync(project: "alpha");
+        var sibling = await app.NewClientAsync(workspace: client.Workspace, project: "beta");
+        var created = new List<string>();
+        for (var i = 0; i < 5; i++) created.Add(await client.CreateSession($"s{i}"));
+        await sibling.CreateSession("hidden");
+        await app.WaitForProjectionsAsync();
+
+        var first = await client.Get("/api/sessions?limit=2");
+        Assert.Equal(["s4", "s3"], Ids(first));
+        var cursor = first.Body.GetProperty("next_cursor").GetString();
+        var second = await client.Get($"/api/sessions?limit=2&cursor={cursor}");
+        Assert.Equal(["s2", "s1"], Ids(second));
+        var last = await client.Get($"/api/sessions?limit=2&cursor={second.Body.GetProperty("next_cursor").GetString()}");
+        Assert.Equal(["s0"], Ids(last));
+        Assert.Equal(JsonValueKind.Null, last.Body.GetProperty("next_cursor").ValueKind);
+    }
+
+    [Fact]
+    public async Task filters_narrow_and_never_broaden_the_scope()
+    {
+        var client = await app.NewClientAsync(project: "alpha");
+        await app.NewClientAsync(workspace: client.Workspace, project: "beta");
+        await client.Post("/api/traces", new { id = "done", agent = "planner" });
+        await client.Post("/api/traces", new { id = "live", agent = "coder" });
+        await client.Append("done", Ev(1, "session.ended", new { status = "ok" }));
+        await app.WaitForProjectionsAsync();
+
+        Assert.Equal(["done"], Ids(await client.Get("/api/sessions?status=ended")));
+        Assert.Equal(["live"], Ids(await client.Get("/api/sessions?agent=coder")));
+        Assert.Equal(["live", "done"], Ids(await client.Get("/api/sessions?project_id=alpha")));
+        Assert.Empty(Ids(await client.Get($"/api/sessions?since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}")));
+        Assert.Equal(404, (await client.Get("/api/sessions?project_id=beta")).Status);
+        Assert.Equal(422, (await client.Get("/api/sessions?status=bogus")).Status);
+        Assert.Equal(422, (await client.Get("/api/sessions?cursor=zzz")).Status);
+    }
+}

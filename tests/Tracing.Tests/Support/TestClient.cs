@@ -1,0 +1,92 @@
+using System.Text;
+using System.Text.Json;
+using Alba;
+
+namespace Tracing.Tests.Support;
+
+public sealed record Reply(int Status, JsonElement Body, string ContentType, IReadOnlyDictionary<string, string> Headers)
+{
+    public string Text => Body.ValueKind == JsonValueKind.Undefined ? "" : Body.GetRawText();
+}
+
+/// <summary>Speaks the real HTTP API through Alba with one project's API key.</summary>
+public sealed class TestClient(IAlbaHost host, string token, string workspace, string project, string keyId)
+{
+    public string Workspace => workspace;
+    public string Project => project;
+    public string KeyId => keyId;
+    public string Token => token;
+
+    public Task<Reply> Get(string url, string? bearer = null, IDictionary<string, string>? headers = null) =>
+        Send("GET", url, null, "application/json", bearer, headers);
+
+    public Task<Reply> Post(string url, object body) =>
+        Send("POST", url, body as string ?? JsonSerializer.Serialize(body), "application/json");
+
+    public async Task<Reply> Send(string method, string url, string? body, string contentType, string? bearer = null,
+        IDictionary<string, string>? headers = null)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.ConfigureHttpContext(ctx =>
+            {
+                ctx.Request.Method = method;
+                if (body is not null)
+                {
+                    var bytes = Encoding.UTF8.GetBytes(body);
+                    ctx.Request.Body = new MemoryStream(bytes);
+                    ctx.Request.ContentLength = bytes.Length;
+                    ctx.Request.ContentType = contentType;
+                }
+            });
+            switch (method)
+            {
+                case "GET": s.Get.Url(url); break;
+                case "POST": s.Post.Url(url); break;
+                case "PUT": s.Put.Url(url); break;
+                case "PATCH": s.Patch.Url(url); break;
+                default: s.Delete.Url(url); break;
+            }
+            if (bearer != "") s.WithRequestHeader("Authorization", "Bearer " + (bearer ?? token));
+            foreach (var (k, v) in headers ?? new Dictionary<string, string>()) s.WithRequestHeader(k, v);
+            s.IgnoreStatusCode();
+        });
+        var ctx = result.Context;
+        var text = await result.ReadAsTextAsync();
+        var json = string.IsNullOrEmpty(text) || !(ctx.Response.ContentType ?? "").Contains("json")
+            ? default : JsonDocument.Parse(text).RootElement.Clone();
+        var hdrs = ctx.Response.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        return new Reply(ctx.Response.StatusCode, json, ctx.Response.ContentType ?? "", hdrs);
+    }
+
+    public async Task<string> CreateSession(string? id = null, object? extra = null)
+    {
+        var body = new Dictionary<string, object?> { ["agent"] = "test-agent" };
+        if (id is not null) body["id"] = id;
+        var reply = await Post("/api/traces", body);
+        if (reply.Status != 201) throw new InvalidOperationException($"create failed: {reply.Status} {reply.Text}");
+        return reply.Body.GetProperty("id").GetString()!;
+    }
+
+    public static object Ev(long seq, string type = "log", object? payload = null, string? key = null) =>
+        key is null
+            ? new { seq, type, payload = payload ?? new { message = $"step {seq}" } }
+            : new { seq, type, payload = payload ?? new { message = $"step {seq}" }, idempotency_key = key };
+
+    public Task<Reply> Append(string session, params object[] events) =>
+        Post($"/api/traces/{session}/events", new { events });
+
+    public async Task<List<JsonElement>> ReadAll(string session, int limit = 5000)
+    {
+        var all = new List<JsonElement>();
+        long after = 0;
+        while (true)
+        {
+            var page = await Get($"/api/traces/{session}/events?after_seq={after}&limit={limit}");
+            if (page.Status != 200) throw new InvalidOperationException($"read failed: {page.Status} {page.Text}");
+            all.AddRange(page.Body.GetProperty("data").EnumerateArray());
+            after = page.Body.GetProperty("next_after_seq").GetInt64();
+            if (!page.Body.GetProperty("has_more").GetBoolean()) return all;
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace Tracing.Tests; public class T { [Xunit.Fact] public void A(){} }
