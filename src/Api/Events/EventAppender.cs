@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Marten;
 using Tracing.Api.Infrastructure;
 using Tracing.Domain.Events;
@@ -18,10 +17,25 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvid
 
     public sealed record Result(bool SessionFound, AppendOutcome? Outcome);
 
-    public async Task<Result> AppendAsync(string workspace, string streamKey, string sessionId,
-        IReadOnlyList<IncomingEvent> valid, IReadOnlyList<Rejection> invalid, CancellationToken ct)
+    public Task<Result> AppendAsync(string workspace, string streamKey, string sessionId,
+        IReadOnlyList<IncomingEvent> valid, IReadOnlyList<Rejection> invalid, CancellationToken ct) =>
+        CommitAsync(workspace, streamKey, sessionId, valid.Select(e => e.IdempotencyKey),
+            (lastSeq, stored) => AppendDecision.Decide(lastSeq, valid, invalid, stored), null, ct);
+
+    /// <summary>
+    /// Appends one server-made event at the session's next seq (last accepted + 1, decided afresh on every retry)
+    /// and stores <paramref name="alongside"/> documents in the same transaction when it is accepted.
+    /// </summary>
+    public Task<Result> AppendNextAsync(string workspace, string streamKey, string sessionId, string idempotencyKey,
+        Func<long, IncomingEvent> eventAt, Action<IDocumentSession, IncomingEvent> alongside, CancellationToken ct) =>
+        CommitAsync(workspace, streamKey, sessionId, [idempotencyKey],
+            (lastSeq, stored) => AppendDecision.Decide(lastSeq, [eventAt(lastSeq + 1)], [], stored), alongside, ct);
+
+    private async Task<Result> CommitAsync(string workspace, string streamKey, string sessionId, IEnumerable<string> keys,
+        Func<long, IReadOnlyDictionary<string, StoredKey>, AppendOutcome> decide,
+        Action<IDocumentSession, IncomingEvent>? alongside, CancellationToken ct)
     {
-        var ids = valid.Select(e => EventIdentity.EventId(workspace, streamKey, e.IdempotencyKey)).Distinct().ToArray();
+        var ids = keys.Select(k => EventIdentity.EventId(workspace, streamKey, k)).Distinct().ToArray();
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession(workspace);
@@ -29,7 +43,7 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvid
             if (stream.Aggregate is null) return new Result(false, null);
 
             var stored = await log.FindKeysAsync(workspace, ids, ct);
-            var outcome = AppendDecision.Decide(stream.Aggregate.LastSeq, valid, invalid, stored);
+            var outcome = decide(stream.Aggregate.LastSeq, stored);
             if (outcome.Accepted.Count == 0) return new Result(true, outcome);
 
             var receivedAt = clock.GetUtcNow();
@@ -40,6 +54,7 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvid
                 var wrapped = session.Events.BuildEvent(data);
                 wrapped.Id = EventIdentity.EventId(workspace, streamKey, e.IdempotencyKey);
                 stream.AppendOne(wrapped);
+                alongside?.Invoke(session, e);
             }
 
             try
