@@ -1,15 +1,20 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Options;
 using Tracing.Api.Infrastructure;
 
 namespace Tracing.Api.Access;
 
-/// <summary>Authenticates <c>Authorization: Bearer &lt;project api key&gt;</c>; answers 401/403 as problem documents.</summary>
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;project api key&gt;</c>, or the service credential with the workspace
+/// and project it acts for (scope <c>service</c> only, so it passes no other route's policy); answers 401/403 as
+/// problem documents.
+/// </summary>
 public sealed class BearerAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiKeyDirectory keys, IProblemDetailsService problems)
+    ApiKeyDirectory keys, ServiceCredential service, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string Scheme = "Bearer";
@@ -21,7 +26,10 @@ public sealed class BearerAuthentication(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.Fail("Authorization must use the Bearer scheme.");
 
-        var key = await keys.ResolveAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var token = header["Bearer ".Length..].Trim();
+        if (service.Matches(token)) return AuthenticateService();
+
+        var key = await keys.ResolveAsync(token, Context.RequestAborted);
         if (key is null) return AuthenticateResult.Fail("Invalid or revoked API key.");
 
         var claims = new List<Claim>
@@ -35,10 +43,29 @@ public sealed class BearerAuthentication(
             new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), Scheme));
     }
 
+    private AuthenticateResult AuthenticateService()
+    {
+        var workspace = Request.Headers[ServiceCredential.WorkspaceHeader].ToString();
+        var project = Request.Headers[ServiceCredential.ProjectHeader].ToString();
+        if (!ServiceCredential.IsValidName(workspace) || !ServiceCredential.IsValidName(project))
+            return AuthenticateResult.Fail($"The service credential needs {ServiceCredential.WorkspaceHeader} and " +
+                                           $"{ServiceCredential.ProjectHeader} headers naming the workspace and project it acts for.");
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, "service"),
+            new(Caller.WorkspaceClaim, workspace),
+            new(Caller.ProjectClaim, project),
+            new(Caller.ScopeClaim, AccessSetup.Service),
+        };
+        return AuthenticateResult.Success(new AuthenticationTicket(
+            new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), Scheme));
+    }
+
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Write(401, "unauthorized", "Unauthorized", "Missing or invalid credential: send Authorization: Bearer <api key>.");
+        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+        return Write(401, "unauthorized", "Unauthorized", failure ?? "Missing or invalid credential: send Authorization: Bearer <api key>.");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
@@ -59,15 +86,21 @@ public static class AccessSetup
 {
     public const string Read = "traces:read";
     public const string Write = "traces:write";
+    public const string Service = "service";
+
+    /// <summary>Routes that take project keys (traces:write) and, for server-only operations, the service credential.</summary>
+    public const string WriteOrService = "traces:write|service";
 
     public static IServiceCollection AddTracingAccess(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyDirectory>();
+        services.AddSingleton(sp => new ServiceCredential(sp.GetRequiredService<IConfiguration>()["Tracing:ServiceToken"]));
         services.AddAuthentication(BearerAuthentication.Scheme)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Read))
-            .AddPolicy(Write, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Write));
+            .AddPolicy(Write, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Write))
+            .AddPolicy(WriteOrService, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Write, Service));
         return services;
     }
 }

@@ -20,6 +20,9 @@ public sealed record Caller(string WorkspaceId, string? ProjectId, string Actor,
             user.FindAll(ScopeClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
     }
 
+    /// <summary>The trusted server-side credential (ServiceCredential), acting for <see cref="WorkspaceId"/>/<see cref="ProjectId"/>.</summary>
+    public bool IsService => Scopes.Contains(AccessSetup.Service);
+
     /// <summary>The project the caller may see, narrowed by an optional filter; null means "not visible".</summary>
     public bool CanSeeProject(string projectId) => ProjectId is null || ProjectId == projectId;
 }
