@@ -1,4 +1,5 @@
 using Tracing.Api.Access;
+using Tracing.Api.Artifacts;
 using Tracing.Api.Events;
 using Tracing.Api.Sessions;
 
@@ -47,5 +48,33 @@ public static class Routes
             .WithName("ListSessions").WithTags("Replay")
             .WithSummary("List the caller's sessions, newest first, cursor-paged")
             .Produces<Page<SessionView>>(200).ProducesProblem(422);
+
+        api.MapPost("/traces/{id}/artifacts", UploadArtifactEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.WriteOrService)
+            .WithName("UploadArtifact").WithTags("Artifacts")
+            .WithSummary("Upload an artifact (multipart/form-data, or a raw body with ?kind=&seq=), or register a stored object")
+            .WithDescription("multipart/form-data: one file part plus fields kind (screenshot|replay|dom|log|other) and optional seq " +
+                             "(the step it belongs to). Raw: the body with its own Content-Type, kind and seq as query parameters. " +
+                             "Allowed types are checked against the bytes: PNG, JPEG, WebP, GIF, WebM, MP4, JSON, text/plain, HTML, gzip, zip. " +
+                             "Records an artifact.registered event at the session's next seq. Register mode (application/json without ?kind) " +
+                             "needs the service credential.")
+            .AddOpenApiOperationTransformer(ArtifactOpenApi.DescribeUploadBody)
+            .Produces<ArtifactView>(201)
+            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
+
+        var artifacts = app.MapGroup("/artifacts").WithTags("Artifacts");
+
+        artifacts.MapGet("/{artifact_id}", GetArtifactEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("GetArtifact")
+            .WithSummary("Redirect (302) to a short-lived signed download link for an artifact")
+            .Produces(302).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+
+        artifacts.MapGet("/{artifact_id}/content", ArtifactContentEndpoint.Handle)
+            .AllowAnonymous()
+            .WithName("DownloadArtifact")
+            .WithSummary("The signed download link: the artifact's bytes (Range requests answer 206)")
+            .Produces(200, contentType: "application/octet-stream").Produces(206, contentType: "application/octet-stream")
+            .ProducesProblem(403).ProducesProblem(404);
     }
 }

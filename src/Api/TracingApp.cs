@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Scalar.AspNetCore;
 using Tracing.Api.Access;
+using Tracing.Api.Artifacts;
 using Tracing.Api.Events;
 using Tracing.Api.Infrastructure;
 using Tracing.Projections;
@@ -21,6 +22,7 @@ public static class TracingApp
         builder.Services.AddSingleton<EventAppender>();
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAccess();
+        builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -35,6 +37,7 @@ public static class TracingApp
         }));
 
         var app = builder.Build();
+        app.Services.GetRequiredService<SigningKey>(); // resolved now so a missing secret is reported at start-up
         app.UseRequestIds();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Tracing.Domain.Access;
+using Tracing.Domain.Artifacts;
 using Tracing.Domain.Events;
 using Tracing.Domain.Sessions;
 using Tracing.Projections.Events;
@@ -61,6 +62,8 @@ public static class StoreSetup
         opts.Schema.For<SessionSummary>().MultiTenanted()
             .Index(x => x.ProjectId)
             .Index(x => x.CreatedPosition);
+
+        opts.Schema.For<Artifact>().MultiTenanted();
 
         opts.Projections.Add<SessionHeadProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Async);

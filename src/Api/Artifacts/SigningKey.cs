@@ -1,0 +1,19 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Tracing.Api.Artifacts;
+
+/// <summary>The server secret that signs download links (<c>Tracing:SigningSecret</c>). Never logged.</summary>
+public sealed class SigningKey(byte[] bytes)
+{
+    public ReadOnlySpan<byte> Bytes => bytes;
+
+    public static SigningKey From(IConfiguration config, ILogger logger)
+    {
+        var secret = config["Tracing:SigningSecret"];
+        if (!string.IsNullOrEmpty(secret)) return new SigningKey(Encoding.UTF8.GetBytes(secret));
+        logger.LogWarning("Tracing:SigningSecret is not set: using a random signing secret. Signed artifact URLs will not " +
+                          "survive a restart and will not work across nodes; set the same secret on every node.");
+        return new SigningKey(RandomNumberGenerator.GetBytes(32));
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http.Features;
+using Tracing.Api.Access;
+using Tracing.Api.Infrastructure;
+using Tracing.Domain.Artifacts;
+using Tracing.Domain.Sessions;
+
+namespace Tracing.Api.Artifacts;
+
+/// <summary>
+/// POST /api/traces/{id}/artifacts. Three modes, told apart by the request alone:
+/// <c>multipart/form-data</c> (file part + <c>kind</c>, <c>seq</c> fields); a raw body with its own Content-Type and
+/// <c>?kind=&amp;seq=</c>; or, for <c>application/json</c> without <c>?kind</c>, register mode (service credential only).
+/// </summary>
+public static class UploadArtifactEndpoint
+{
+    public static async Task<IResult> Handle(string id, HttpRequest request, Caller caller, ArtifactOptions options,
+        IArtifactStore objects, ArtifactRecorder recorder, CancellationToken ct, string? kind = null, string? seq = null)
+    {
+        if (caller.ProjectId is null || !SessionIds.IsValid(id)) return Problems.SessionNotFound(id);
+        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var multipart = mediaType == "multipart/form-data";
+        if (mediaType == "application/json" && kind is null)
+            return await RegisterArtifactEndpoint.Handle(id, request, caller, objects, recorder, ct);
+        if (caller.IsService)
+            return Problems.Forbidden("The service credential only registers stored objects (a JSON body without ?kind).");
+
+        var (queryKind, kindError) = ArtifactInput.Kind(kind);
+        var (querySeq, seqError) = ArtifactInput.Seq(seq);
+        if (!multipart)
+        {
+            if (kindError is not null) return Problems.Validation("kind", kindError);
+            if (seqError is not null) return Problems.Validation("seq", seqError);
+            if (!ArtifactTypes.IsUnspecified(request.ContentType) && ArtifactTypes.Canonical(request.ContentType!) is null)
+                return Problems.UnsupportedMediaType($"Content type '{mediaType}' is not allowed. Allowed: {string.Join(", ", ArtifactTypes.Allowed)}.");
+        }
+        if (!await recorder.SessionExistsAsync(caller, id, ct)) return Problems.SessionNotFound(id);
+
+        var limit = options.MaxBytes + (multipart ? ArtifactOptions.MultipartAllowance : 0);
+        if (request.ContentLength > limit) return Problems.TooLarge($"The artifact exceeds the limit of {options.MaxBytes} bytes.");
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            bodySize.MaxRequestBodySize = limit;
+
+        IncomingUpload upload;
+        if (multipart)
+        {
+            var (read, failure) = await MultipartUpload.ReadAsync(request, options, ct);
+            if (failure is not null) return Problems.Problem(failure.Status, Slug(failure.Status), Title(failure.Status), failure.Detail);
+            upload = read!;
+        }
+        else
+        {
+            var (file, failure) = await SpooledFile.WriteAsync(request.Body, options.TempDir, options.MaxBytes, ct);
+            if (failure is not null) return failure.TooLarge ? Problems.TooLarge(failure.Detail) : Problems.BadRequest(failure.Detail);
+            upload = new IncomingUpload(file!, request.ContentType, null, kind, seq);
+        }
+
+        await using (upload.File)
+        {
+            var (artifactKind, artifactKindError) = multipart ? ArtifactInput.Kind(upload.Kind ?? kind) : (queryKind, null);
+            if (artifactKindError is not null) return Problems.Validation("kind", artifactKindError);
+            var (artifactSeq, artifactSeqError) = multipart ? ArtifactInput.Seq(upload.Seq ?? seq) : (querySeq, null);
+            if (artifactSeqError is not null) return Problems.Validation("seq", artifactSeqError);
+            if (upload.File.Size == 0) return Problems.Validation("file", "The artifact is empty.");
+
+            var (type, typeError) = ContentTypeDecision.Decide(upload.DeclaredType, upload.FileName, upload.File.Head, upload.File.Complete);
+            if (typeError is not null) return Problems.UnsupportedMediaType(typeError);
+
+            var stored = await objects.PutFileAsync(upload.File.Path, upload.File.Sha256, ct);
+            return await recorder.RecordAsync(caller, id, stored, type!, artifactKind!, artifactSeq, ct);
+        }
+    }
+
+    private static string Slug(int status) => status switch { 413 => "payload-too-large", 422 => "validation", _ => "malformed-request" };
+    private static string Title(int status) => status switch { 413 => "Payload too large", 422 => "Validation failed", _ => "Malformed request" };
+}
