@@ -17,7 +17,13 @@ public sealed class AppFixture : IAsyncLifetime
 {
     /// <summary>TRACING_TEST_SCHEMA lets parallel checkouts test against one database without dropping each other's schema.</summary>
     public static readonly string Schema = Environment.GetEnvironmentVariable("TRACING_TEST_SCHEMA") ?? "tracing_tests";
+    public const string SigningSecret = "test-signing-secret-with-enough-entropy-0123456789";
+    public const string ServiceToken = "test-service-token-7f3c1e9a5b2d4680";
+
     public IAlbaHost Host { get; private set; } = null!;
+
+    /// <summary>Tracing:DataDir of this host (artifact storage): a fresh temp folder per fixture, deleted afterwards.</summary>
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "tracing-tests-" + Guid.NewGuid().ToString("N")[..12]);
 
     public static string ConnectionString =>
         Environment.GetEnvironmentVariable("TRACING_DB") ?? "Host=127.0.0.1;Port=55432;Username=postgres;Database=tracing";
@@ -30,10 +36,17 @@ public sealed class AppFixture : IAsyncLifetime
             b.UseSetting("TRACING_DB", ConnectionString);
             b.UseSetting("Tracing:Schema", Schema);
             b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.UseSetting("Tracing:DataDir", DataDir);
+            b.UseSetting("Tracing:SigningSecret", SigningSecret);
+            b.UseSetting("Tracing:ServiceToken", ServiceToken);
         });
     }
 
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        if (Directory.Exists(DataDir)) Directory.Delete(DataDir, recursive: true);
+    }
 
     /// <summary>A fresh workspace + project with an API key, created through the same code path as the CLI.</summary>
     public async Task<TestClient> NewClientAsync(string? workspace = null, string project = "proj", string[]? scopes = null)
