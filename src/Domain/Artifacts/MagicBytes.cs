@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Unicode;
 
 namespace Tracing.Domain.Artifacts;
@@ -39,14 +40,18 @@ public static class MagicBytes
         return null;
     }
 
-    /// <summary>NUL-free UTF-8. A head cut from longer content may end inside a character; up to 3 trailing bytes are forgiven.</summary>
+    /// <summary>NUL-free UTF-8. A head cut from longer content may end inside a character: only such an incomplete
+    /// final sequence is forgiven, never invalid bytes.</summary>
     public static bool IsText(ReadOnlySpan<byte> head, bool complete)
     {
         if (head.Length == 0 || head.Contains((byte)0)) return false;
-        var forgivable = complete ? 0 : Math.Min(3, head.Length - 1);
-        for (var cut = 0; cut <= forgivable; cut++)
-            if (Utf8.IsValid(head[..^cut])) return true;
-        return false;
+        Span<char> chars = stackalloc char[512];
+        while (true)
+        {
+            var status = Utf8.ToUtf16(head, chars, out var read, out _, replaceInvalidSequences: false, isFinalBlock: complete);
+            head = head[read..];
+            if (status != OperationStatus.DestinationTooSmall) return status is OperationStatus.Done or OperationStatus.NeedMoreData;
+        }
     }
 
     private static byte? FirstSignificant(ReadOnlySpan<byte> head)

@@ -83,16 +83,22 @@ public sealed class ArtifactHttp(IAlbaHost host, TestClient client)
     }
 }
 
-/// <summary>A request body of any length made up on the fly (a PNG signature, then a repeating pattern): allocates nothing.</summary>
-public sealed class GeneratedBody(long length) : Stream
+/// <summary>
+/// A request body of any length made up on the fly: optional prefix bytes, then <paramref name="length"/> bytes (a PNG
+/// signature and a repeating pattern), then optional suffix bytes. Allocates nothing while it is read.
+/// </summary>
+public sealed class GeneratedBody(long length, byte[]? prefix = null, byte[]? suffix = null) : Stream
 {
     private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+    private readonly byte[] _prefix = prefix ?? [];
+    private readonly byte[] _suffix = suffix ?? [];
     private long _position;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
-    public override long Length => length;
+    public override long Length => _prefix.Length + length + _suffix.Length;
+
     public override long Position
     {
         get => _position;
@@ -103,14 +109,18 @@ public sealed class GeneratedBody(long length) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        var n = (int)Math.Min(buffer.Length, length - _position);
-        for (var i = 0; i < n; i++)
-        {
-            var p = _position + i;
-            buffer[i] = p < Signature.Length ? Signature[p] : (byte)(p * 31 % 251);
-        }
+        var n = (int)Math.Min(buffer.Length, Length - _position);
+        for (var i = 0; i < n; i++) buffer[i] = At(_position + i);
         _position += n;
         return n;
+    }
+
+    private byte At(long p)
+    {
+        if (p < _prefix.Length) return _prefix[p];
+        p -= _prefix.Length;
+        if (p >= length) return _suffix[p - length];
+        return p < Signature.Length ? Signature[p] : (byte)(p * 31 % 251);
     }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => new(Read(buffer.Span));
