@@ -18,6 +18,9 @@ COPY --from=build /app /app
 ENV ASPNETCORE_URLS=http://+:8080 \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
 EXPOSE 8080
+# Artifact storage (ADR 0006): writable by the non-root user; mount a volume here.
+RUN mkdir -p /data && chown "$APP_UID" /data
+ENV Tracing__DataDir=/data
 # Non-root user provided by the .NET base images.
 USER $APP_UID
 ENTRYPOINT ["dotnet", "/app/api/Tracing.Api.dll"]

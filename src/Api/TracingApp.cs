@@ -37,7 +37,9 @@ public static class TracingApp
         }));
 
         var app = builder.Build();
-        app.Services.GetRequiredService<SigningKey>(); // resolved now so a missing secret is reported at start-up
+        // Resolved now so a missing signing secret is reported, and an unwritable data folder fails, at start-up.
+        app.Services.GetRequiredService<SigningKey>();
+        app.Services.GetRequiredService<IArtifactStore>();
         app.UseRequestIds();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
