@@ -1,6 +1,8 @@
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using Tracing.Api.Infrastructure;
 
 namespace Tracing.Api.Artifacts;
 
@@ -16,13 +18,11 @@ public static class MultipartUpload
 {
     private const int MaxFieldBytes = 256;
 
-    public sealed record Failure(int Status, string Detail);
-
-    public static async Task<(IncomingUpload? Upload, Failure? Failure)> ReadAsync(HttpRequest request, ArtifactOptions options, CancellationToken ct)
+    public static async Task<(IncomingUpload? Upload, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, ArtifactOptions options, CancellationToken ct)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) ||
             HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 and <= 70 } boundary)
-            return (null, new Failure(400, "multipart/form-data needs a boundary parameter (1-70 characters)."));
+            return (null, Problems.BadRequest("multipart/form-data needs a boundary parameter (1-70 characters)."));
 
         var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024 };
         SpooledFile? file = null;
@@ -38,9 +38,9 @@ public static class MultipartUpload
 
                 if (disposition.IsFileDisposition() || name == "file")
                 {
-                    if (file is not null) return (null, new Failure(422, "Send exactly one file part per request."));
+                    if (file is not null) return (null, Problems.Validation("file", "Send exactly one file part per request."));
                     var (spooled, failure) = await SpooledFile.WriteAsync(section.Body, options.TempDir, options.MaxBytes, ct);
-                    if (failure is not null) return (null, new Failure(failure.TooLarge ? 413 : 400, failure.Detail));
+                    if (failure is not null) return (null, failure.Problem);
                     file = spooled;
                     declared = section.ContentType;
                     fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
@@ -48,17 +48,17 @@ public static class MultipartUpload
                 else if (name is "kind" or "seq")
                 {
                     var value = await ReadFieldAsync(section.Body, ct);
-                    if (value is null) return (null, new Failure(422, $"Form field '{name}' is too long."));
+                    if (value is null) return (null, Problems.Validation(name, $"Form field '{name}' is too long."));
                     if (name == "kind") kind = value; else seq = value;
                 }
             }
-            if (file is null) return (null, new Failure(422, "A file part is required (a part with a filename, or named 'file')."));
+            if (file is null) return (null, Problems.Validation("file", "A file part is required (a part with a filename, or named 'file')."));
             handedOn = true;
             return (new IncomingUpload(file, declared, fileName, kind, seq), null);
         }
         catch (Exception ex) when (BodyErrors.TryDescribe(ex, options.MaxBytes, out var failure))
         {
-            return (null, new Failure(failure.TooLarge ? 413 : 400, failure.Detail));
+            return (null, failure.Problem);
         }
         finally
         {

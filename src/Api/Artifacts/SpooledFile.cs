@@ -1,9 +1,14 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tracing.Api.Infrastructure;
 
 namespace Tracing.Api.Artifacts;
 
 /// <summary>Why a body could not be spooled: it went over the limit, or it could not be read (malformed or cut off).</summary>
-public sealed record SpoolFailure(bool TooLarge, string Detail);
+public sealed record SpoolFailure(bool TooLarge, string Detail)
+{
+    public ProblemHttpResult Problem => TooLarge ? Problems.TooLarge(Detail) : Problems.BadRequest(Detail);
+}
 
 /// <summary>
 /// A request body streamed to a temporary file (random name, never the client's) while its SHA-256 is computed

@@ -24,12 +24,11 @@ public static class UploadArtifactEndpoint
         if (caller.IsService)
             return Problems.Forbidden("The service credential only registers stored objects (a JSON body without ?kind).");
 
-        var (queryKind, kindError) = ArtifactInput.Kind(kind);
-        var (querySeq, seqError) = ArtifactInput.Seq(seq);
         if (!multipart)
         {
-            if (kindError is not null) return Problems.Validation("kind", kindError);
-            if (seqError is not null) return Problems.Validation("seq", seqError);
+            // Everything a raw upload says about itself is in the query and headers: refuse before reading the body.
+            if (ArtifactInput.Kind(kind).Error is { } kindError) return Problems.Validation("kind", kindError);
+            if (ArtifactInput.Seq(seq).Error is { } seqError) return Problems.Validation("seq", seqError);
             if (!ArtifactTypes.IsUnspecified(request.ContentType) && ArtifactTypes.Canonical(request.ContentType!) is null)
                 return Problems.UnsupportedMediaType($"Content type '{mediaType}' is not allowed. Allowed: {string.Join(", ", ArtifactTypes.Allowed)}.");
         }
@@ -43,23 +42,23 @@ public static class UploadArtifactEndpoint
         IncomingUpload upload;
         if (multipart)
         {
-            var (read, failure) = await MultipartUpload.ReadAsync(request, options, ct);
-            if (failure is not null) return Problems.Problem(failure.Status, Slug(failure.Status), Title(failure.Status), failure.Detail);
-            upload = read!;
+            var (read, problem) = await MultipartUpload.ReadAsync(request, options, ct);
+            if (problem is not null) return problem;
+            upload = read! with { Kind = read.Kind ?? kind, Seq = read.Seq ?? seq }; // form fields, else the query
         }
         else
         {
             var (file, failure) = await SpooledFile.WriteAsync(request.Body, options.TempDir, options.MaxBytes, ct);
-            if (failure is not null) return failure.TooLarge ? Problems.TooLarge(failure.Detail) : Problems.BadRequest(failure.Detail);
+            if (failure is not null) return failure.Problem;
             upload = new IncomingUpload(file!, request.ContentType, null, kind, seq);
         }
 
         await using (upload.File)
         {
-            var (artifactKind, artifactKindError) = multipart ? ArtifactInput.Kind(upload.Kind ?? kind) : (queryKind, null);
-            if (artifactKindError is not null) return Problems.Validation("kind", artifactKindError);
-            var (artifactSeq, artifactSeqError) = multipart ? ArtifactInput.Seq(upload.Seq ?? seq) : (querySeq, null);
-            if (artifactSeqError is not null) return Problems.Validation("seq", artifactSeqError);
+            var (artifactKind, kindError) = ArtifactInput.Kind(upload.Kind);
+            if (kindError is not null) return Problems.Validation("kind", kindError);
+            var (artifactSeq, seqError) = ArtifactInput.Seq(upload.Seq);
+            if (seqError is not null) return Problems.Validation("seq", seqError);
             if (upload.File.Size == 0) return Problems.Validation("file", "The artifact is empty.");
 
             var (type, typeError) = ContentTypeDecision.Decide(upload.DeclaredType, upload.FileName, upload.File.Head, upload.File.Complete);
@@ -69,7 +68,4 @@ public static class UploadArtifactEndpoint
             return await recorder.RecordAsync(caller, id, stored, type!, artifactKind!, artifactSeq, ct);
         }
     }
-
-    private static string Slug(int status) => status switch { 413 => "payload-too-large", 422 => "validation", _ => "malformed-request" };
-    private static string Title(int status) => status switch { 413 => "Payload too large", 422 => "Validation failed", _ => "Malformed request" };
 }
