@@ -189,6 +189,19 @@ public sealed class UploadingArtifacts(AppFixture app)
     }
 
     [Fact]
+    public async Task concurrent_uploads_to_one_session_each_get_their_own_next_seq()
+    {
+        var (http, session) = await NewSession();
+        await http.Client.Append(session, Ev(1));
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => http.UploadRaw(session, ArtifactHttp.Png(1000, seed: i), "image/png")));
+
+        Assert.All(replies, r => Assert.Equal(201, r.Status));
+        Assert.Equal(Enumerable.Range(2, 8).Select(i => (long)i), replies.Select(r => r.Json.GetProperty("event_seq").GetInt64()).Order());
+        Assert.Equal(9, (await http.Client.ReadAll(session)).Count);
+    }
+
+    [Fact]
     public async Task an_artifact_in_a_session_without_events_takes_seq_1()
     {
         var (http, session) = await NewSession();
