@@ -1,6 +1,7 @@
 using Tracing.Api.Access;
 using Tracing.Api.Events;
 using Tracing.Api.Sessions;
+using Tracing.Api.Live;
 
 namespace Tracing.Api;
 
@@ -47,5 +48,8 @@ public static class Routes
             .WithName("ListSessions").WithTags("Replay")
             .WithSummary("List the caller's sessions, newest first, cursor-paged")
             .Produces<Page<SessionView>>(200).ProducesProblem(422);
+    
+
+        api.MapTracingStream();
     }
 }

@@ -4,6 +4,7 @@ using Scalar.AspNetCore;
 using Tracing.Api.Access;
 using Tracing.Api.Events;
 using Tracing.Api.Infrastructure;
+using Tracing.Api.Live;
 using Tracing.Projections;
 
 namespace Tracing.Api;
@@ -21,6 +22,7 @@ public static class TracingApp
         builder.Services.AddSingleton<EventAppender>();
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAccess();
+        builder.Services.AddTracingStream(config);
         builder.Services.AddTracingProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

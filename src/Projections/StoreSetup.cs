@@ -29,6 +29,7 @@ public static class StoreSetup
         services.AddSingleton(dataSource);
         services.AddSingleton(settings);
         services.AddSingleton<EventLog>();
+        services.AddSingleton<EventFeed>();
         // Registered before Marten's hosted services so the schema exists before the daemon starts.
         services.AddHostedService<SchemaInitializer>();
 
@@ -50,6 +51,7 @@ public static class StoreSetup
         opts.Events.AppendMode = EventAppendMode.Quick;
         opts.Events.UseExclusiveLockOnConcurrentAppends = true;
         opts.Events.UseAdvisoryLockTransaction = true;
+        opts.Events.UseListenNotifyForEventAppends = true; // wakes the high-water agent at once (live stream latency)
         opts.Events.MapEventType<TraceEventRecorded>(TraceEventAlias);
         opts.Events.MapEventType<SessionStarted>(SessionStartedAlias);
         opts.Events.IgnoreIndex(TraceEventIndex.Name);
@@ -57,6 +59,7 @@ public static class StoreSetup
         opts.Schema.For<Workspace>().SingleTenanted();
         opts.Schema.For<Project>().SingleTenanted().Index(x => x.WorkspaceId);
         opts.Schema.For<ApiKey>().SingleTenanted();
+        opts.Schema.For<StreamTicket>().SingleTenanted().UseOptimisticConcurrency(true);
         opts.Schema.For<SessionHead>().MultiTenanted();
         opts.Schema.For<SessionSummary>().MultiTenanted()
             .Index(x => x.ProjectId)

@@ -3,13 +3,14 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Tracing.Api.Infrastructure;
+using Tracing.Api.Live;
 
 namespace Tracing.Api.Access;
 
 /// <summary>Authenticates <c>Authorization: Bearer &lt;project api key&gt;</c>; answers 401/403 as problem documents.</summary>
 public sealed class BearerAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiKeyDirectory keys, IProblemDetailsService problems)
+    ApiKeyDirectory keys, StreamTickets tickets, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string Scheme = "Bearer";
@@ -17,7 +18,7 @@ public sealed class BearerAuthentication(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
+        if (string.IsNullOrEmpty(header)) return await FromTicketAsync();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.Fail("Authorization must use the Bearer scheme.");
 
@@ -35,6 +36,19 @@ public sealed class BearerAuthentication(
             new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), Scheme));
     }
 
+    /// <summary>EventSource cannot send headers: GET /api/stream accepts a single-use ?ticket= instead.</summary>
+    private async Task<AuthenticateResult> FromTicketAsync()
+    {
+        if (!Request.Path.Equals("/api/stream", StringComparison.Ordinal) || !Request.Query.TryGetValue("ticket", out var value))
+            return AuthenticateResult.NoResult();
+        var ticket = await tickets.RedeemAsync(value.ToString(), Context.RequestAborted);
+        if (ticket is null) return AuthenticateResult.Fail("Invalid, expired or already used stream ticket.");
+        var claims = new List<Claim> { new(ClaimTypes.Name, ticket.Actor), new(Caller.WorkspaceClaim, ticket.WorkspaceId) };
+        if (ticket.ProjectId is not null) claims.Add(new Claim(Caller.ProjectClaim, ticket.ProjectId));
+        claims.AddRange(ticket.Scopes.Select(s => new Claim(Caller.ScopeClaim, s)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), Scheme));
+    }
+
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
@@ -44,14 +58,18 @@ public sealed class BearerAuthentication(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Write(403, "forbidden", "Forbidden", "This credential lacks the scope this operation needs.");
 
-    private Task Write(int status, string slug, string title, string detail)
+    private async Task Write(int status, string slug, string title, string detail)
     {
         Response.StatusCode = status;
-        return problems.WriteAsync(new ProblemDetailsContext
+        var context = new ProblemDetailsContext
         {
             HttpContext = Context,
             ProblemDetails = { Status = status, Title = title, Detail = detail, Type = Problems.TypeBase + slug },
-        }).AsTask();
+        };
+        // Clients that accept only text/event-stream still get a problem document, not a 500.
+        if (await problems.TryWriteAsync(context)) return;
+        context.ProblemDetails.Extensions["request_id"] = RequestIds.For(Context);
+        await Response.WriteAsJsonAsync(context.ProblemDetails, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
     }
 }
 
@@ -63,6 +81,7 @@ public static class AccessSetup
     public static IServiceCollection AddTracingAccess(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyDirectory>();
+        services.AddSingleton<StreamTickets>();
         services.AddAuthentication(BearerAuthentication.Scheme)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.Scheme, null);
         services.AddAuthorizationBuilder()
