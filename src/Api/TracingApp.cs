@@ -47,6 +47,7 @@ public static class TracingApp
         app.MapScalarApiReference("/scalar");
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapTracingApi();
+        app.MapLiveViewer();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Live;
+using Tracing.Domain.Access;
 
 namespace Tracing.Api.Access;
 
@@ -39,11 +40,20 @@ public sealed class BearerAuthentication(
     /// <summary>EventSource cannot send headers: GET /api/stream accepts a single-use ?ticket= instead.</summary>
     private async Task<AuthenticateResult> FromTicketAsync()
     {
-        if (!Request.Path.Equals("/api/stream", StringComparison.Ordinal) || !Request.Query.TryGetValue("ticket", out var value))
-            return AuthenticateResult.NoResult();
-        var ticket = await tickets.RedeemAsync(value.ToString(), Context.RequestAborted);
-        if (ticket is null) return AuthenticateResult.Fail("Invalid, expired or already used stream ticket.");
+        if (!Request.Path.Equals("/api/stream", StringComparison.Ordinal)) return AuthenticateResult.NoResult();
+        var redeemed = false;
+        StreamTicket? ticket = null;
+        if (Request.Cookies.TryGetValue(StreamTickets.ResumeCookie, out var cookie))
+            ticket = await tickets.ResumeAsync(cookie, Context.RequestAborted);
+        if (ticket is null && Request.Query.TryGetValue("ticket", out var value))
+        {
+            ticket = await tickets.RedeemAsync(value.ToString(), Context.RequestAborted);
+            redeemed = ticket is not null;
+        }
+        if (ticket is null)
+            return Request.Query.ContainsKey("ticket") ? AuthenticateResult.Fail("Invalid, expired or already used stream ticket.") : AuthenticateResult.NoResult();
         var claims = new List<Claim> { new(ClaimTypes.Name, ticket.Actor), new(Caller.WorkspaceClaim, ticket.WorkspaceId) };
+        if (redeemed) claims.Add(new Claim(StreamTickets.RedeemedClaim, "1"));
         if (ticket.ProjectId is not null) claims.Add(new Claim(Caller.ProjectClaim, ticket.ProjectId));
         claims.AddRange(ticket.Scopes.Select(s => new Claim(Caller.ScopeClaim, s)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), Scheme));

@@ -20,7 +20,7 @@ public static class StreamEndpoint
     private const int PageSize = 1000;
 
     public static async Task<IResult> Handle(HttpContext http, Caller caller, StreamHub hub, EventFeed feed, IDocumentStore store,
-        StreamOptions options, CancellationToken ct,
+        StreamOptions options, StreamTickets tickets, CancellationToken ct,
         string? project_id = null, string? session_id = null, string? types = null, string? after_seq = null)
     {
         if (project_id is not null && !caller.CanSeeProject(project_id))
@@ -49,6 +49,9 @@ public static class StreamEndpoint
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         http.Response.Headers.CacheControl = "no-cache, no-store";
         http.Response.Headers["X-Accel-Buffering"] = "no";
+
+        if (http.User.HasClaim(c => c.Type == StreamTickets.RedeemedClaim))
+            await tickets.SetResumeCookieAsync(http, caller, ct);
 
         var (subscription, from) = await hub.SubscribeAsync(filter, ct);
         return TypedResults.ServerSentEvents(Run(http, hub, feed, options, subscription, from, streamKey, cursor, ct));
@@ -87,7 +90,9 @@ public static class StreamEndpoint
             // 2. Live: what the hub delivered above `from`, skipping anything at or below the last sent cursor
             //    (another node may have served this client further than this node's backfill reached).
             var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
-            while (!ct.IsCancellationRequested)
+            var endAt = options.MaxConnectionSeconds > 0
+                ? DateTimeOffset.UtcNow.AddSeconds(options.MaxConnectionSeconds) : DateTimeOffset.MaxValue;
+            while (!ct.IsCancellationRequested && DateTimeOffset.UtcNow < endAt)
             {
                 while (sub.Reader.TryRead(out var m))
                 {

@@ -9,6 +9,9 @@ public sealed class StreamOptions
     public int HeartbeatSeconds { get; set; } = 15;
     public int PollMilliseconds { get; set; } = 20;
     public int RetryMilliseconds { get; set; } = 2000;
+
+    /// <summary>End each connection after this long (0 = never), so clients rebalance across nodes; they resume by Last-Event-ID.</summary>
+    public int MaxConnectionSeconds { get; set; }
 }
 
 /// <summary>A live connection's bounded buffer. A consumer that falls behind is cut off, never allowed to grow memory.</summary>

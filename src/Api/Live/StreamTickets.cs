@@ -14,12 +14,41 @@ public sealed record TicketView(string Ticket, DateTimeOffset ExpiresAt);
 public sealed class StreamTickets(IDocumentStore store, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan ResumeLifetime = TimeSpan.FromHours(1);
     public const string Prefix = "stk_";
+    public const string ResumePrefix = "srs_";
+    public const string ResumeCookie = "tracing_stream";
+    public const string RedeemedClaim = "tracing:ticket";
 
-    public async Task<TicketView> IssueAsync(Caller caller, CancellationToken ct)
+    public Task<TicketView> IssueAsync(Caller caller, CancellationToken ct) => IssueAsync(caller, Prefix, Lifetime, ct);
+
+    /// <summary>
+    /// EventSource reconnects to the same URL, whose ticket is spent: the first redemption also sets an HttpOnly
+    /// cookie scoped to the stream route, holding a reusable resume credential of the same scope.
+    /// </summary>
+    public async Task SetResumeCookieAsync(HttpContext http, Caller caller, CancellationToken ct)
     {
-        var ticket = Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var expires = clock.GetUtcNow() + Lifetime;
+        var resume = await IssueAsync(caller, ResumePrefix, ResumeLifetime, ct);
+        http.Response.Cookies.Append(ResumeCookie, resume.Ticket, new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/api/stream", Secure = http.Request.IsHttps,
+            Expires = resume.ExpiresAt,
+        });
+    }
+
+    /// <summary>A resume credential is reusable until it expires.</summary>
+    public async Task<StreamTicket?> ResumeAsync(string value, CancellationToken ct)
+    {
+        if (!value.StartsWith(ResumePrefix, StringComparison.Ordinal) || value.Length > 100) return null;
+        await using var session = store.QuerySession();
+        var found = await session.LoadAsync<StreamTicket>(ApiKeyFormat.Hash(value), ct);
+        return found is not null && found.ExpiresAt > clock.GetUtcNow() ? found : null;
+    }
+
+    private async Task<TicketView> IssueAsync(Caller caller, string prefix, TimeSpan lifetime, CancellationToken ct)
+    {
+        var ticket = prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var expires = clock.GetUtcNow() + lifetime;
         await using var session = store.LightweightSession();
         session.Store(new StreamTicket
         {
