@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Tracing.Domain.Analysis;
@@ -13,6 +14,9 @@ public static class AnalysisJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         NewLine = "\n",
+        // Summaries quote tool names and messages; the default encoder would write every quote as \u0022.
+        // This JSON is served as application/json and stored, never inlined into an HTML page.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static string Serialize(AnalysisResult result) => JsonSerializer.Serialize(result, Options);

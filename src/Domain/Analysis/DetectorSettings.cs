@@ -12,6 +12,22 @@ public sealed record ContextWindow(string ModelPrefix, long Tokens);
 /// </summary>
 public sealed record DetectorSettings
 {
+    // Declared before Default: static fields initialize in text order and Default reads this table.
+    /// <summary>Small, deliberately conservative table; the longest matching prefix wins, so order does not matter.</summary>
+    public static readonly IReadOnlyList<ContextWindow> BuiltInWindows =
+    [
+        new("gpt-4o", 128_000),
+        new("gpt-4.1", 1_047_576),
+        new("gpt-4-turbo", 128_000),
+        new("gpt-4", 8_192),
+        new("gpt-3.5-turbo", 16_385),
+        new("claude-3", 200_000),
+        new("claude-sonnet-4", 200_000),
+        new("claude-opus-4", 200_000),
+        new("gemini-1.5-pro", 2_000_000),
+        new("gemini-1.5-flash", 1_048_576),
+    ];
+
     public static readonly DetectorSettings Default = new();
 
     /// <summary>Identical consecutive calls (or cycle repetitions) that make a loop.</summary>
@@ -32,21 +48,6 @@ public sealed record DetectorSettings
     public long? DefaultContextWindow { get; init; }
 
     public IReadOnlyList<ContextWindow> ContextWindows { get; init; } = BuiltInWindows;
-
-    /// <summary>Small, deliberately conservative table; the longest matching prefix wins, so order does not matter.</summary>
-    public static readonly IReadOnlyList<ContextWindow> BuiltInWindows =
-    [
-        new("gpt-4o", 128_000),
-        new("gpt-4.1", 1_047_576),
-        new("gpt-4-turbo", 128_000),
-        new("gpt-4", 8_192),
-        new("gpt-3.5-turbo", 16_385),
-        new("claude-3", 200_000),
-        new("claude-sonnet-4", 200_000),
-        new("claude-opus-4", 200_000),
-        new("gemini-1.5-pro", 2_000_000),
-        new("gemini-1.5-flash", 1_048_576),
-    ];
 
     /// <summary>
     /// A stable text of every setting, one per line in a fixed order, numbers formatted invariantly and the

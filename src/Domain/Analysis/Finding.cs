@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Tracing.Domain.Analysis;
 
 /// <summary>
@@ -11,17 +13,20 @@ namespace Tracing.Domain.Analysis;
 /// <param name="EvidenceSeqs">Seqs a reader should look at, ascending; at most <see cref="MaxEvidence"/> (the first ones and the last).</param>
 /// <param name="Fingerprint">Groups the same failure across sessions (see <see cref="Fingerprint"/>).</param>
 /// <param name="Summary">One human sentence; never parsed.</param>
+/// <remarks>JSON property order is pinned: the re-declared properties would otherwise serialize last.</remarks>
 public sealed record Finding(
-    string Detector,
-    string Label,
+    [property: JsonPropertyOrder(0)] string Detector,
+    [property: JsonPropertyOrder(1)] string Label,
     decimal Confidence,
-    long CriticalStep,
+    [property: JsonPropertyOrder(3)] long CriticalStep,
     long[] EvidenceSeqs,
-    string Fingerprint,
-    string Summary)
+    [property: JsonPropertyOrder(5)] string Fingerprint,
+    [property: JsonPropertyOrder(6)] string Summary)
 {
+    [JsonPropertyOrder(2)]
     public decimal Confidence { get; } = Scores.Normalize(Confidence);
 
+    [JsonPropertyOrder(4)]
     public long[] EvidenceSeqs { get; } = Canonical(EvidenceSeqs);
 
     /// <summary>A runaway loop can have thousands of evidence seqs; the summary carries the count, the list stays readable.</summary>

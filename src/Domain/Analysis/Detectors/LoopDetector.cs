@@ -40,8 +40,8 @@ public sealed class LoopDetector : IDetector
             var cycleTools = span.Take(run.Length).Select(c => c.Tool).ToArray();
             var label = run.Length == 1 ? RepeatedCall : Cycle;
             var what = run.Length == 1
-                ? $"Tool \"{cycleTools[0]}\" was called {run.Repeats} times in a row with identical arguments"
-                : $"The tool calls {string.Join(" -> ", cycleTools.Select(t => $"\"{t}\""))} repeated {run.Repeats} times with identical arguments";
+                ? Inv($"Tool \"{cycleTools[0]}\" was called {run.Repeats} times in a row with identical arguments")
+                : Inv($"The tool calls {string.Join(" -> ", cycleTools.Select(t => $"\"{t}\""))} repeated {run.Repeats} times with identical arguments");
             yield return new Finding(Name, label, Scores.Saturating(run.Repeats),
                 span[run.Length].Event.Seq, span.Select(c => c.Event.Seq).ToArray(),
                 Fingerprint.Of(Name, label, string.Join(">", cycleTools)),

@@ -49,7 +49,7 @@ public sealed class ToolErrorDetector : IDetector
         RecoveredByRetry => Inv($"a retry succeeded at seq {chain.RecoveredAt}."),
         RetriesExhausted => Inv($"{chain.Retries} retr{(chain.Retries == 1 ? "y" : "ies")} also failed."),
         CarriedOn => endedOk ? "the agent carried on without retrying and ended the session as ok." : "the agent carried on without retrying.",
-        _ => "nothing happened after it.",
+        _ => "the agent did nothing more after it.",
     };
 
     /// <summary>Index of the last event that shows the agent still working (thinking, acting or stepping).</summary>
