@@ -10,17 +10,15 @@ public static class ContextWindows
     public static (string? Prefix, long? Tokens) For(string? model, DetectorSettings settings)
     {
         if (string.IsNullOrWhiteSpace(model)) return (null, settings.DefaultContextWindow);
-        var name = model.Trim().ToLowerInvariant();
+        var name = model.AsSpan().Trim();
         var slash = name.LastIndexOf('/');
         if (slash >= 0) name = name[(slash + 1)..];
 
+        // OrdinalIgnoreCase is culture-independent (invariant case folding), unlike a culture-aware comparison.
         ContextWindow? best = null;
         foreach (var w in settings.ContextWindows)
-        {
-            var prefix = w.ModelPrefix.ToLowerInvariant();
-            if (name.StartsWith(prefix, StringComparison.Ordinal) && (best is null || prefix.Length > best.ModelPrefix.Length))
-                best = w with { ModelPrefix = prefix };
-        }
-        return best is null ? (null, settings.DefaultContextWindow) : (best.ModelPrefix, best.Tokens);
+            if (name.StartsWith(w.ModelPrefix, StringComparison.OrdinalIgnoreCase) && (best is null || w.ModelPrefix.Length > best.ModelPrefix.Length))
+                best = w;
+        return best is null ? (null, settings.DefaultContextWindow) : (best.ModelPrefix.ToLowerInvariant(), best.Tokens);
     }
 }

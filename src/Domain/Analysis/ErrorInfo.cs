@@ -22,9 +22,10 @@ public sealed record ErrorInfo(string? Type, string? Message)
     }
 
     /// <summary>The error type in one spelling: lower case, separators as underscores (<c>Rate-Limit</c> is <c>rate_limit</c>).</summary>
-    public string TypeKey => Type is null ? "" : Normalize(Type);
+    public string TypeKey { get; } = Type is null ? "" : Normalize(Type);
 
-    public string Text => $"{TypeKey} {Message}".ToLowerInvariant();
+    /// <summary>Type key and message, lower case: what <see cref="ErrorClass"/> searches. Computed once per error.</summary>
+    public string Text { get; } = $"{(Type is null ? "" : Normalize(Type))} {Message}".ToLowerInvariant();
 
     private static string Normalize(string s)
     {

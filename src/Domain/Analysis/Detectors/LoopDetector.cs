@@ -18,12 +18,13 @@ public sealed class LoopDetector : IDetector
     public IEnumerable<Finding> Detect(AnalysisInput input)
     {
         var calls = new List<(TraceEventRecorded Event, string Tool, string Key)>();
+        var canonical = new CanonicalJson();
         for (var i = 0; i < input.Events.Count; i++)
         {
             var e = input.Events[i];
             if (e.Type != EventTypes.ToolCall) continue;
             var tool = input.ToolAt(i)!;
-            var args = e.Payload.TryGetProperty("args", out var a) ? CanonicalJson.Of(a) : "null";
+            var args = e.Payload.TryGetProperty("args", out var a) ? canonical.Text(a) : "null";
             calls.Add((e, tool, tool + "\n" + args));
         }
 
