@@ -16,7 +16,7 @@ public sealed record ErrorInfo(string? Type, string? Message)
         var p = e.Payload;
         if (e.Type == EventTypes.Error) return new(EventFacts.Str(p, "type"), EventFacts.Str(p, "message"));
         if (!EventFacts.IsError(e)) return null;
-        if (p.TryGetProperty("error", out var err) && err.ValueKind == JsonValueKind.Object)
+        if (Json.TryGet(p, "error", out var err) && err.ValueKind == JsonValueKind.Object)
             return new(EventFacts.Str(err, "type"), EventFacts.Str(err, "message"));
         return e.Type == EventTypes.ToolResult ? new(null, EventFacts.Str(p, "output")) : new(null, null);
     }

@@ -14,7 +14,7 @@ public static class Content
     /// </summary>
     public static (ContentKind Kind, string Text) TextOf(JsonElement payload)
     {
-        if (!payload.TryGetProperty("content", out var c)) return (ContentKind.Empty, "");
+        if (!Json.TryGet(payload, "content", out var c)) return (ContentKind.Empty, "");
         switch (c.ValueKind)
         {
             case JsonValueKind.String:

@@ -44,7 +44,7 @@ public sealed class EmptyOutputDetector : IDetector
     }
 
     private static bool DeclaresJson(JsonElement request) =>
-        request.TryGetProperty("response_format", out var f)
+        Json.TryGet(request, "response_format", out var f)
         && (f.ValueKind == JsonValueKind.Object ? EventFacts.Str(f, "type") : f.ValueKind == JsonValueKind.String ? f.GetString() : null)
             is "json_object" or "json_schema" or "json";
 }

@@ -24,7 +24,7 @@ public sealed class LoopDetector : IDetector
             var e = input.Events[i];
             if (e.Type != EventTypes.ToolCall) continue;
             var tool = input.ToolAt(i)!;
-            var args = e.Payload.TryGetProperty("args", out var a) ? canonical.Text(a) : "null";
+            var args = Json.TryGet(e.Payload, "args", out var a) ? canonical.Text(a) : "null";
             calls.Add((e, tool, tool + "\n" + args));
         }
 
