@@ -6,6 +6,9 @@ using Tracing.Api.Events;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Live;
 using Tracing.Projections;
+using Tracing.Workers;
+using Wolverine;
+using Wolverine.Marten;
 
 namespace Tracing.Api;
 
@@ -18,7 +21,10 @@ public static class TracingApp
         var config = builder.Configuration;
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddTracingStore(TracingSettings.Store(config, TracingSettings.RunBackground(config)));
+        builder.Services.AddTracingStore(TracingSettings.Store(config, TracingSettings.RunBackground(config)))
+            .IntegrateWithWolverine();
+        builder.Services.AddTracingAnalysis(config);
+        builder.Host.UseWolverine(opts => opts.ConfigureTracing());
         builder.Services.AddSingleton<EventAppender>();
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAccess();

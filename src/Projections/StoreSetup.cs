@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Tracing.Domain.Access;
+using Tracing.Domain.Analysis;
+using Tracing.Projections.Analysis;
 using Tracing.Domain.Events;
 using Tracing.Domain.Sessions;
 using Tracing.Projections.Events;
@@ -22,8 +24,10 @@ public static class StoreSetup
 {
     public const string TraceEventAlias = "trace_event";
     public const string SessionStartedAlias = "session_started";
+    public const string AnalysisCompletedAlias = "analysis_completed";
 
-    public static IServiceCollection AddTracingStore(this IServiceCollection services, TracingStoreSettings settings)
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddTracingStore(
+        this IServiceCollection services, TracingStoreSettings settings)
     {
         var dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
         services.AddSingleton(dataSource);
@@ -35,7 +39,7 @@ public static class StoreSetup
 
         var marten = services.AddMarten(opts => opts.ConfigureTracing(dataSource, settings.Schema));
         if (settings.RunDaemon) marten.AddAsyncDaemon(DaemonMode.HotCold);
-        return services;
+        return marten;
     }
 
     public static void ConfigureTracing(this StoreOptions opts, NpgsqlDataSource dataSource, string schema)
@@ -54,6 +58,7 @@ public static class StoreSetup
         opts.Events.UseListenNotifyForEventAppends = true; // wakes the high-water agent at once (live stream latency)
         opts.Events.MapEventType<TraceEventRecorded>(TraceEventAlias);
         opts.Events.MapEventType<SessionStarted>(SessionStartedAlias);
+        opts.Events.MapEventType<AnalysisCompleted>(AnalysisCompletedAlias);
         opts.Events.IgnoreIndex(TraceEventIndex.Name);
 
         opts.Schema.For<Workspace>().SingleTenanted();
@@ -67,6 +72,8 @@ public static class StoreSetup
 
         opts.Projections.Add<SessionHeadProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Async);
+        opts.Schema.For<AnalysisView>().MultiTenanted().Index(x => x.ProjectId);
+        opts.Projections.Add<AnalysisViewProjection>(ProjectionLifecycle.Async);
     }
 }
 

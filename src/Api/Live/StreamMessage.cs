@@ -24,6 +24,7 @@ public static class StreamMessages
 {
     public const string EventAppended = "event.appended";
     public const string SessionUpdated = "session.updated";
+    public const string AnalysisCompleted = "analysis.completed";
 
     public static IEnumerable<StreamMessage> From(FeedRow row)
     {
@@ -47,6 +48,20 @@ public static class StreamMessages
                         e.TryGetProperty("payload", out var p) ? EventFacts.Str(p, "status") : null);
                     yield return Updated(row, project, session, seq, status) with { Ordinal = 1 };
                 }
+                break;
+            }
+            case StoreSetup.AnalysisCompletedAlias:
+            {
+                using var doc = JsonDocument.Parse(row.Json);
+                var e = doc.RootElement;
+                var lastSeq = e.GetProperty("last_seq").GetInt64();
+                yield return new StreamMessage(row.Position, row.Tenant, project, session, lastSeq, AnalysisCompleted, null,
+                    JsonSerializer.Serialize(new Dictionary<string, object?>
+                    {
+                        ["session_id"] = session, ["project_id"] = project,
+                        ["detector_version"] = e.GetProperty("detector_version").GetString(), ["last_seq"] = lastSeq,
+                        ["findings"] = e.GetProperty("findings").GetArrayLength(), ["trigger"] = e.GetProperty("trigger").GetString(),
+                    }), Ordinal: 2);
                 break;
             }
             case StoreSetup.SessionStartedAlias:

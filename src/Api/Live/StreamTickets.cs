@@ -1,3 +1,4 @@
+using Tracing.Projections;
 using System.Security.Cryptography;
 using Marten;
 using Tracing.Api.Access;
@@ -70,7 +71,7 @@ public sealed class StreamTickets(IDocumentStore store, TimeProvider clock)
         found.UsedAt = now;
         session.Store(found);
         try { await session.SaveChangesAsync(ct); }
-        catch (Exception ex) when (Infrastructure.LostRace.Is(ex)) { return null; }
+        catch (Exception ex) when (LostRace.Is(ex)) { return null; }
         return found;
     }
 }
