@@ -17,6 +17,7 @@ public static class WorkersSetup
         config.GetSection("Tracing:Detectors").Bind(settings);
         services.AddSingleton(new DetectorSet(settings));
         services.AddSingleton<SessionAnalyzer>();
+        services.AddSingleton<AnalysisRerun>();
         return services;
     }
 
