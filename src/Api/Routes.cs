@@ -1,7 +1,9 @@
 using Tracing.Api.Access;
 using Tracing.Api.Artifacts;
+using Tracing.Api.Analysis;
 using Tracing.Api.Events;
 using Tracing.Api.Sessions;
+using Tracing.Api.Live;
 
 namespace Tracing.Api;
 
@@ -48,6 +50,21 @@ public static class Routes
             .WithName("ListSessions").WithTags("Replay")
             .WithSummary("List the caller's sessions, newest first, cursor-paged")
             .Produces<Page<SessionView>>(200).ProducesProblem(422);
+
+        api.MapPost("/traces/{id}/analyze", AnalysisEndpoints.Analyze)
+            .RequireAuthorization(AccessSetup.Write)
+            .WithName("AnalyzeTrace").WithTags("Analysis")
+            .WithSummary("Run the deterministic detectors on a session and record the result")
+            .WithDescription("Same ordered events in, same findings out. Re-running on unchanged events records nothing new (recorded: false).")
+            .Produces<AnalysisResponse>(200);
+
+        api.MapGet("/traces/{id}/analysis", AnalysisEndpoints.Get)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("GetAnalysis").WithTags("Analysis")
+            .WithSummary("The latest recorded analysis of a session (404 before the first)")
+            .Produces<AnalysisResponse>(200);
+
+        api.MapTracingStream();
 
         api.MapPost("/traces/{id}/artifacts", UploadArtifactEndpoint.Handle)
             .RequireAuthorization(AccessSetup.WriteOrService)

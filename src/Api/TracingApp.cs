@@ -5,7 +5,11 @@ using Tracing.Api.Access;
 using Tracing.Api.Artifacts;
 using Tracing.Api.Events;
 using Tracing.Api.Infrastructure;
+using Tracing.Api.Live;
 using Tracing.Projections;
+using Tracing.Workers;
+using Wolverine;
+using Wolverine.Marten;
 
 namespace Tracing.Api;
 
@@ -18,11 +22,15 @@ public static class TracingApp
         var config = builder.Configuration;
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddTracingStore(TracingSettings.Store(config, TracingSettings.RunBackground(config)));
+        builder.Services.AddTracingStore(TracingSettings.Store(config, TracingSettings.RunBackground(config)))
+            .IntegrateWithWolverine();
+        builder.Services.AddTracingAnalysis(config);
+        builder.Host.UseWolverine(opts => opts.ConfigureTracing());
         builder.Services.AddSingleton<EventAppender>();
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAccess();
         builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
+        builder.Services.AddTracingStream(config);
         builder.Services.AddTracingProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -50,6 +58,7 @@ public static class TracingApp
         app.MapScalarApiReference("/scalar");
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapTracingApi();
+        app.MapLiveViewer();
         return app;
     }
 }

@@ -8,6 +8,8 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Tracing.Domain.Access;
 using Tracing.Domain.Artifacts;
+using Tracing.Domain.Analysis;
+using Tracing.Projections.Analysis;
 using Tracing.Domain.Events;
 using Tracing.Domain.Sessions;
 using Tracing.Projections.Events;
@@ -23,19 +25,22 @@ public static class StoreSetup
 {
     public const string TraceEventAlias = "trace_event";
     public const string SessionStartedAlias = "session_started";
+    public const string AnalysisCompletedAlias = "analysis_completed";
 
-    public static IServiceCollection AddTracingStore(this IServiceCollection services, TracingStoreSettings settings)
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddTracingStore(
+        this IServiceCollection services, TracingStoreSettings settings)
     {
         var dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
         services.AddSingleton(dataSource);
         services.AddSingleton(settings);
         services.AddSingleton<EventLog>();
+        services.AddSingleton<EventFeed>();
         // Registered before Marten's hosted services so the schema exists before the daemon starts.
         services.AddHostedService<SchemaInitializer>();
 
         var marten = services.AddMarten(opts => opts.ConfigureTracing(dataSource, settings.Schema));
         if (settings.RunDaemon) marten.AddAsyncDaemon(DaemonMode.HotCold);
-        return services;
+        return marten;
     }
 
     public static void ConfigureTracing(this StoreOptions opts, NpgsqlDataSource dataSource, string schema)
@@ -51,13 +56,16 @@ public static class StoreSetup
         opts.Events.AppendMode = EventAppendMode.Quick;
         opts.Events.UseExclusiveLockOnConcurrentAppends = true;
         opts.Events.UseAdvisoryLockTransaction = true;
+        opts.Events.UseListenNotifyForEventAppends = true; // wakes the high-water agent at once (live stream latency)
         opts.Events.MapEventType<TraceEventRecorded>(TraceEventAlias);
         opts.Events.MapEventType<SessionStarted>(SessionStartedAlias);
+        opts.Events.MapEventType<AnalysisCompleted>(AnalysisCompletedAlias);
         opts.Events.IgnoreIndex(TraceEventIndex.Name);
 
         opts.Schema.For<Workspace>().SingleTenanted();
         opts.Schema.For<Project>().SingleTenanted().Index(x => x.WorkspaceId);
         opts.Schema.For<ApiKey>().SingleTenanted();
+        opts.Schema.For<StreamTicket>().SingleTenanted().UseOptimisticConcurrency(true);
         opts.Schema.For<SessionHead>().MultiTenanted();
         opts.Schema.For<SessionSummary>().MultiTenanted()
             .Index(x => x.ProjectId)
@@ -67,6 +75,8 @@ public static class StoreSetup
 
         opts.Projections.Add<SessionHeadProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Async);
+        opts.Schema.For<AnalysisView>().MultiTenanted().Index(x => x.ProjectId);
+        opts.Projections.Add<AnalysisViewProjection>(ProjectionLifecycle.Async);
     }
 }
 

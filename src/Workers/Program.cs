@@ -1,9 +1,16 @@
 using Tracing.Projections;
+using Tracing.Workers;
+using Wolverine;
+using Wolverine.Marten;
 
-// The background host: runs the async projection daemon (and, as they land, Wolverine handlers)
-// without serving the HTTP API. Several can run; Marten's HotCold mode elects one leader.
+// The background host: the async projection daemon (HotCold: one leader among all nodes) and the Wolverine
+// handlers (durable analysis triggers), without the HTTP API.
 var builder = Host.CreateApplicationBuilder(args);
 var cs = builder.Configuration["TRACING_DB"]
     ?? throw new InvalidOperationException("Set TRACING_DB to a PostgreSQL connection string.");
-builder.Services.AddTracingStore(new TracingStoreSettings(cs, RunDaemon: true, builder.Configuration["Tracing:Schema"] ?? "tracing"));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddTracingStore(new TracingStoreSettings(cs, RunDaemon: true, builder.Configuration["Tracing:Schema"] ?? "tracing"))
+    .IntegrateWithWolverine();
+builder.Services.AddTracingAnalysis(builder.Configuration);
+builder.UseWolverine(opts => opts.ConfigureTracing());
 await builder.Build().RunAsync();

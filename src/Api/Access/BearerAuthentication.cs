@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Options;
 using Tracing.Api.Infrastructure;
+using Tracing.Api.Live;
+using Tracing.Domain.Access;
 
 namespace Tracing.Api.Access;
 
@@ -14,7 +16,7 @@ namespace Tracing.Api.Access;
 /// </summary>
 public sealed class BearerAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiKeyDirectory keys, ServiceCredential service, IProblemDetailsService problems)
+    ApiKeyDirectory keys, ServiceCredential service, StreamTickets tickets, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string Scheme = "Bearer";
@@ -22,7 +24,7 @@ public sealed class BearerAuthentication(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
+        if (string.IsNullOrEmpty(header)) return await FromTicketAsync();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.Fail("Authorization must use the Bearer scheme.");
 
@@ -61,6 +63,28 @@ public sealed class BearerAuthentication(
             new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), Scheme));
     }
 
+    /// <summary>EventSource cannot send headers: GET /api/stream accepts a single-use ?ticket= instead.</summary>
+    private async Task<AuthenticateResult> FromTicketAsync()
+    {
+        if (!Request.Path.Equals("/api/stream", StringComparison.Ordinal)) return AuthenticateResult.NoResult();
+        var redeemed = false;
+        StreamTicket? ticket = null;
+        if (Request.Cookies.TryGetValue(StreamTickets.ResumeCookie, out var cookie))
+            ticket = await tickets.ResumeAsync(cookie, Context.RequestAborted);
+        if (ticket is null && Request.Query.TryGetValue("ticket", out var value))
+        {
+            ticket = await tickets.RedeemAsync(value.ToString(), Context.RequestAborted);
+            redeemed = ticket is not null;
+        }
+        if (ticket is null)
+            return Request.Query.ContainsKey("ticket") ? AuthenticateResult.Fail("Invalid, expired or already used stream ticket.") : AuthenticateResult.NoResult();
+        var claims = new List<Claim> { new(ClaimTypes.Name, ticket.Actor), new(Caller.WorkspaceClaim, ticket.WorkspaceId) };
+        if (redeemed) claims.Add(new Claim(StreamTickets.RedeemedClaim, "1"));
+        if (ticket.ProjectId is not null) claims.Add(new Claim(Caller.ProjectClaim, ticket.ProjectId));
+        claims.AddRange(ticket.Scopes.Select(s => new Claim(Caller.ScopeClaim, s)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), Scheme));
+    }
+
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
@@ -71,14 +95,18 @@ public sealed class BearerAuthentication(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Write(403, "forbidden", "Forbidden", "This credential lacks the scope this operation needs.");
 
-    private Task Write(int status, string slug, string title, string detail)
+    private async Task Write(int status, string slug, string title, string detail)
     {
         Response.StatusCode = status;
-        return problems.WriteAsync(new ProblemDetailsContext
+        var context = new ProblemDetailsContext
         {
             HttpContext = Context,
             ProblemDetails = { Status = status, Title = title, Detail = detail, Type = Problems.TypeBase + slug },
-        }).AsTask();
+        };
+        // Clients that accept only text/event-stream still get a problem document, not a 500.
+        if (await problems.TryWriteAsync(context)) return;
+        context.ProblemDetails.Extensions["request_id"] = RequestIds.For(Context);
+        await Response.WriteAsJsonAsync(context.ProblemDetails, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
     }
 }
 
@@ -95,6 +123,7 @@ public static class AccessSetup
     {
         services.AddSingleton<ApiKeyDirectory>();
         services.AddSingleton(sp => new ServiceCredential(sp.GetRequiredService<IConfiguration>()["Tracing:ServiceToken"]));
+        services.AddSingleton<StreamTickets>();
         services.AddAuthentication(BearerAuthentication.Scheme)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.Scheme, null);
         services.AddAuthorizationBuilder()

@@ -3,13 +3,15 @@ using Marten;
 using Tracing.Api.Access;
 using Tracing.Domain.Access;
 using Tracing.Projections;
+using Tracing.Workers;
+using Tracing.Workers.Analysis;
 
 namespace Tracing.Api.Cli;
 
 /// <summary>Operator commands run by ./tracing: keys create|revoke, schema apply.</summary>
 public static partial class Commands
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "keys" or "schema";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "keys" or "schema" or "analysis" or "projections";
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex ValidName();
@@ -21,6 +23,7 @@ public static partial class Commands
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddTracingStore(TracingSettings.Store(builder.Configuration, runDaemon: false));
         builder.Services.AddSingleton<KeyIssuer>();
+        builder.Services.AddTracingAnalysis(builder.Configuration);
         using var host = builder.Build();
         await host.StartAsync(); // applies the schema
         try
@@ -30,6 +33,8 @@ public static partial class Commands
                 ["schema", "apply"] => Done("schema applied"),
                 ["keys", "create", .. var rest] => await CreateKey(host.Services.GetRequiredService<KeyIssuer>(), rest),
                 ["keys", "revoke", var id] => await Revoke(host.Services.GetRequiredService<KeyIssuer>(), id),
+                ["analysis", "rerun", .. var rest] => await Rerun(host.Services.GetRequiredService<AnalysisRerun>(), rest),
+                ["projections", "rebuild"] => await Rebuild(host.Services.GetRequiredService<IDocumentStore>()),
                 _ => Usage(),
             };
         }
@@ -56,6 +61,36 @@ public static partial class Commands
         return Done($"revoked {id}");
     }
 
+    private static async Task<int> Rerun(AnalysisRerun rerun, string[] rest)
+    {
+        var opts = Options(rest);
+        DateTimeOffset? since = null;
+        if (opts.TryGetValue("--since", out var s))
+        {
+            if (!DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed)) return Usage();
+            since = parsed;
+        }
+        var report = await rerun.RunAsync(new RerunScope(opts.GetValueOrDefault("--workspace"), opts.GetValueOrDefault("--project"), since),
+            CancellationToken.None);
+        Console.WriteLine($"re-analysed {report.Sessions} sessions with {report.DetectorVersion}: {report.Recorded} new results, " +
+                          $"{report.Elapsed.TotalSeconds:F1} s ({report.SessionsPerSecond:F1} sessions/s)");
+        return 0;
+    }
+
+    /// <summary>Rebuilds the async read models from the event log (ADR 0007).</summary>
+    private static async Task<int> Rebuild(IDocumentStore store)
+    {
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        foreach (var name in new[] { "SessionSummary", "AnalysisView" })
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await daemon.RebuildProjectionAsync(name, TimeSpan.FromMinutes(30), CancellationToken.None);
+            Console.WriteLine($"rebuilt {name} in {watch.Elapsed.TotalSeconds:F1} s");
+        }
+        return 0;
+    }
+
     private static Dictionary<string, string> Options(string[] rest)
     {
         var d = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -67,7 +102,9 @@ public static partial class Commands
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: keys create --workspace W --project P [--name N] [--scopes traces:read,traces:write]\n       keys revoke KEY_ID\n       schema apply");
+        Console.Error.WriteLine("usage: keys create --workspace W --project P [--name N] [--scopes traces:read,traces:write]\n" +
+                                "       keys revoke KEY_ID\n       schema apply\n" +
+                                "       analysis rerun [--workspace W] [--project P] [--since ISO-TIME]\n       projections rebuild");
         return 2;
     }
 }

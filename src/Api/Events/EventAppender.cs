@@ -1,6 +1,10 @@
+using Tracing.Projections;
+using System.Text.Json;
 using Marten;
 using Tracing.Api.Infrastructure;
 using Tracing.Domain.Events;
+using Tracing.Workers.Analysis;
+using Wolverine.Marten;
 using Tracing.Projections.Events;
 using Tracing.Projections.Sessions;
 
@@ -11,7 +15,7 @@ namespace Tracing.Api.Events;
 /// look up stored keys, decide, append in one transaction. A lost race (stream version or unique index)
 /// is retried from a fresh read, so racing retries end up as duplicates rather than double writes.
 /// </summary>
-public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvider clock)
+public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvider clock, IServiceScopeFactory scopes)
 {
     private const int MaxAttempts = 8;
 
@@ -55,6 +59,16 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvid
                 wrapped.Id = EventIdentity.EventId(workspace, streamKey, e.IdempotencyKey);
                 stream.AppendOne(wrapped);
                 alongside?.Invoke(session, e);
+            }
+
+            // A session that ends triggers its analysis: published through Wolverine's Marten outbox, so the
+            // trigger commits (or not) with the events, then runs durably with retries.
+            using var scope = outcome.Accepted.Any(e => e.Type == EventTypes.SessionEnded) ? scopes.CreateScope() : null;
+            if (scope is not null)
+            {
+                var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
+                outbox.Enroll(session);
+                await outbox.PublishAsync(new AnalyzeEndedSession(workspace, stream.Aggregate.ProjectId, sessionId));
             }
 
             try

@@ -1,3 +1,4 @@
+using Tracing.Projections;
 using System.Security.Cryptography;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Marten.Events.Aggregation;
+using Tracing.Domain.Analysis;
 using Tracing.Domain.Events;
 using Tracing.Domain.Sessions;
 
@@ -22,6 +23,9 @@ public sealed class SessionHead
     public string ContentHash { get; set; } = "";
     public long LastSeq { get; set; }
     public string Status { get; set; } = SessionStatus.Active;
+
+    /// <summary>Hash of the latest recorded analysis: re-running on unchanged events records nothing new.</summary>
+    public string? LastAnalysisHash { get; set; }
 }
 
 public sealed partial class SessionHeadProjection : SingleStreamProjection<SessionHead, string>
@@ -37,6 +41,8 @@ public sealed partial class SessionHeadProjection : SingleStreamProjection<Sessi
         CreatedAt = e.CreatedAt,
         ContentHash = e.ContentHash,
     };
+
+    public void Apply(AnalysisCompleted e, SessionHead head) => head.LastAnalysisHash = e.ResultHash;
 
     public void Apply(TraceEventRecorded e, SessionHead head)
     {

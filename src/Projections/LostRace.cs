@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Tracing.Api.Infrastructure;
+namespace Tracing.Projections;
 
 /// <summary>Recognises a write that lost an optimistic race (stream version, stream id or unique index):
 /// the caller re-reads and decides again rather than failing the request.</summary>

@@ -1,0 +1,34 @@
+using Marten;
+using Tracing.Api.Access;
+using Tracing.Api.Infrastructure;
+using Tracing.Domain.Sessions;
+using Tracing.Projections.Analysis;
+using Tracing.Workers.Analysis;
+using Wolverine;
+
+namespace Tracing.Api.Analysis;
+
+/// <summary>POST /api/traces/{id}/analyze and GET /api/traces/{id}/analysis.</summary>
+public static class AnalysisEndpoints
+{
+    /// <summary>Runs the detectors through Wolverine and answers with the analysis (recorded: false when unchanged).</summary>
+    public static async Task<IResult> Analyze(string id, Caller caller, IMessageBus bus, CancellationToken ct)
+    {
+        if (caller.ProjectId is null || !SessionIds.IsValid(id)) return Problems.SessionNotFound(id);
+        var outcome = await bus.InvokeAsync<AnalysisOutcome>(
+            new AnalyzeSession(caller.WorkspaceId, caller.ProjectId, id, "on_demand", caller.Actor), ct);
+        return outcome.Found
+            ? TypedResults.Ok(AnalysisResponse.From(outcome.Analysis!, outcome.Recorded))
+            : Problems.SessionNotFound(id);
+    }
+
+    public static async Task<IResult> Get(string id, Caller caller, IDocumentStore store, CancellationToken ct)
+    {
+        if (caller.ProjectId is null || !SessionIds.IsValid(id)) return Problems.SessionNotFound(id);
+        await using var session = store.QuerySession(caller.WorkspaceId);
+        var view = await session.LoadAsync<AnalysisView>(SessionIds.StreamKey(caller.ProjectId, id), ct);
+        return view is null
+            ? Problems.NotFound($"Trace session '{id}' has no analysis yet (or is not visible to this credential).")
+            : TypedResults.Ok(AnalysisResponse.From(view));
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Marten;
+using Microsoft.AspNetCore.Http.Features;
+using Tracing.Api.Access;
+using Tracing.Api.Infrastructure;
+using Tracing.Domain.Sessions;
+using Tracing.Projections.Events;
+using Tracing.Projections.Sessions;
+
+namespace Tracing.Api.Live;
+
+/// <summary>
+/// GET /api/stream: backfill from the cursor, then live, with no gap or duplicate at the seam.
+/// Without session_id the id (and after_seq / Last-Event-ID) is the global position; with it, the session's seq.
+/// </summary>
+public static class StreamEndpoint
+{
+    private const int PageSize = 1000;
+
+    public static async Task<IResult> Handle(HttpContext http, Caller caller, StreamHub hub, EventFeed feed, IDocumentStore store,
+        StreamOptions options, StreamTickets tickets, CancellationToken ct,
+        string? project_id = null, string? session_id = null, string? types = null, string? after_seq = null)
+    {
+        if (project_id is not null && !caller.CanSeeProject(project_id))
+            return Problems.NotFound($"Project '{project_id}' is not visible to this credential.");
+        var project = caller.ProjectId ?? project_id;
+
+        var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();
+        var rawCursor = string.IsNullOrEmpty(lastEventId) ? after_seq : lastEventId;
+        if (!Query.TryLong(rawCursor, 0, out var cursor))
+            return Problems.Validation(string.IsNullOrEmpty(lastEventId) ? "after_seq" : "Last-Event-ID", "the cursor must be a non-negative integer");
+
+        string? streamKey = null;
+        if (session_id is not null)
+        {
+            if (project is null || !SessionIds.IsValid(session_id)) return Problems.SessionNotFound(session_id);
+            streamKey = SessionIds.StreamKey(project, session_id);
+            await using var session = store.QuerySession(caller.WorkspaceId);
+            if (await session.LoadAsync<SessionHead>(streamKey, ct) is null) return Problems.SessionNotFound(session_id);
+        }
+
+        var typeSet = string.IsNullOrWhiteSpace(types)
+            ? null
+            : types.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var filter = new StreamFilter(caller.WorkspaceId, project, session_id, typeSet);
+
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        http.Response.Headers.CacheControl = "no-cache, no-store";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+
+        if (http.User.HasClaim(c => c.Type == StreamTickets.RedeemedClaim))
+            await tickets.SetResumeCookieAsync(http, caller, ct);
+
+        var (subscription, from) = await hub.SubscribeAsync(filter, ct);
+        return TypedResults.ServerSentEvents(Run(http, hub, feed, options, subscription, from, streamKey, cursor, ct));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> Run(HttpContext http, StreamHub hub, EventFeed feed, StreamOptions options,
+        StreamSubscription sub, long from, string? streamKey, long cursor, [EnumeratorCancellation] CancellationToken ct)
+    {
+        try
+        {
+            await Comment(http, $"connected\nretry: {options.RetryMilliseconds}", ct);
+            var bySeq = streamKey is not null;
+            // Everything at or below the client's cursor counts as delivered (all messages of one event share its id).
+            var last = (Id: cursor, Ordinal: int.MaxValue);
+            long readPosition = bySeq ? 0 : cursor, readSeq = bySeq ? cursor : 0;
+
+            // 1. Backfill up to the position the subscription started at.
+            while (true)
+            {
+                var rows = bySeq
+                    ? await feed.ReadSessionAsync(sub.Filter.Tenant, streamKey!, readSeq, from, PageSize, ct)
+                    : await feed.ReadTenantAsync(sub.Filter.Tenant, sub.Filter.ProjectId, readPosition, from, PageSize, ct);
+                foreach (var row in rows)
+                {
+                    foreach (var m in StreamMessages.From(row).Where(sub.Filter.Matches))
+                    {
+                        last = m.Key(bySeq);
+                        yield return Item(m, bySeq);
+                    }
+                    readPosition = row.Position;
+                    if (bySeq) readSeq = SeqOf(row);
+                }
+                if (rows.Count < PageSize) break;
+            }
+
+            // 2. Live: what the hub delivered above `from`, skipping anything at or below the last sent cursor
+            //    (another node may have served this client further than this node's backfill reached).
+            var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
+            var endAt = options.MaxConnectionSeconds > 0
+                ? DateTimeOffset.UtcNow.AddSeconds(options.MaxConnectionSeconds) : DateTimeOffset.MaxValue;
+            while (!ct.IsCancellationRequested && DateTimeOffset.UtcNow < endAt)
+            {
+                while (sub.Reader.TryRead(out var m))
+                {
+                    if (m.Key(bySeq).CompareTo(last) <= 0) continue;
+                    last = m.Key(bySeq);
+                    yield return Item(m, bySeq);
+                }
+                if (sub.Overflowed) yield break; // slow consumer: cut off; it resumes with Last-Event-ID
+                if (!await WaitAsync(sub, heartbeat, ct)) await Comment(http, "heartbeat", ct);
+            }
+        }
+        finally
+        {
+            hub.Unsubscribe(sub);
+        }
+    }
+
+    private static SseItem<string> Item(StreamMessage m, bool bySeq) =>
+        new(m.Data, m.Name) { EventId = (bySeq ? m.Seq : m.Position).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+    private static long SeqOf(FeedRow row) =>
+        StreamMessages.From(row).FirstOrDefault()?.Seq ?? 0;
+
+    /// <summary>True when a message is ready; false when the heartbeat interval passed first.</summary>
+    private static async Task<bool> WaitAsync(StreamSubscription sub, TimeSpan heartbeat, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(heartbeat);
+        try
+        {
+            await sub.Reader.WaitToReadAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    // The framework's SSE writer has no comment lines; between items the response is ours to write.
+    private static async Task Comment(HttpContext http, string text, CancellationToken ct)
+    {
+        var lines = string.Join("\n", text.Split('\n').Select(l => l.StartsWith("retry:") ? l : ": " + l));
+        await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(lines + "\n\n"), ct);
+        await http.Response.Body.FlushAsync(ct);
+    }
+}

@@ -1,0 +1,77 @@
+using Tracing.Projections;
+using System.Security.Cryptography;
+using Marten;
+using Tracing.Api.Access;
+using Tracing.Domain.Access;
+
+namespace Tracing.Api.Live;
+
+/// <summary>
+/// Browsers' EventSource cannot send Authorization: a short-lived, single-use ticket stands in for the key on
+/// GET /api/stream?ticket=. Stored as a hash in PostgreSQL, so any node can redeem it exactly once.
+/// </summary>
+public sealed record TicketView(string Ticket, DateTimeOffset ExpiresAt);
+
+public sealed class StreamTickets(IDocumentStore store, TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan ResumeLifetime = TimeSpan.FromHours(1);
+    public const string Prefix = "stk_";
+    public const string ResumePrefix = "srs_";
+    public const string ResumeCookie = "tracing_stream";
+    public const string RedeemedClaim = "tracing:ticket";
+
+    public Task<TicketView> IssueAsync(Caller caller, CancellationToken ct) => IssueAsync(caller, Prefix, Lifetime, ct);
+
+    /// <summary>
+    /// EventSource reconnects to the same URL, whose ticket is spent: the first redemption also sets an HttpOnly
+    /// cookie scoped to the stream route, holding a reusable resume credential of the same scope.
+    /// </summary>
+    public async Task SetResumeCookieAsync(HttpContext http, Caller caller, CancellationToken ct)
+    {
+        var resume = await IssueAsync(caller, ResumePrefix, ResumeLifetime, ct);
+        http.Response.Cookies.Append(ResumeCookie, resume.Ticket, new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/api/stream", Secure = http.Request.IsHttps,
+            Expires = resume.ExpiresAt,
+        });
+    }
+
+    /// <summary>A resume credential is reusable until it expires.</summary>
+    public async Task<StreamTicket?> ResumeAsync(string value, CancellationToken ct)
+    {
+        if (!value.StartsWith(ResumePrefix, StringComparison.Ordinal) || value.Length > 100) return null;
+        await using var session = store.QuerySession();
+        var found = await session.LoadAsync<StreamTicket>(ApiKeyFormat.Hash(value), ct);
+        return found is not null && found.ExpiresAt > clock.GetUtcNow() ? found : null;
+    }
+
+    private async Task<TicketView> IssueAsync(Caller caller, string prefix, TimeSpan lifetime, CancellationToken ct)
+    {
+        var ticket = prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var expires = clock.GetUtcNow() + lifetime;
+        await using var session = store.LightweightSession();
+        session.Store(new StreamTicket
+        {
+            Id = ApiKeyFormat.Hash(ticket), WorkspaceId = caller.WorkspaceId, ProjectId = caller.ProjectId,
+            Actor = caller.Actor, Scopes = caller.Scopes.ToArray(), ExpiresAt = expires,
+        });
+        await session.SaveChangesAsync(ct);
+        return new TicketView(ticket, expires);
+    }
+
+    /// <summary>Redeems a ticket once. Optimistic concurrency makes a racing second use fail.</summary>
+    public async Task<StreamTicket?> RedeemAsync(string ticket, CancellationToken ct)
+    {
+        if (!ticket.StartsWith(Prefix, StringComparison.Ordinal) || ticket.Length > 100) return null;
+        await using var session = store.LightweightSession();
+        var found = await session.LoadAsync<StreamTicket>(ApiKeyFormat.Hash(ticket), ct);
+        var now = clock.GetUtcNow();
+        if (found is null || found.UsedAt is not null || found.ExpiresAt <= now) return null;
+        found.UsedAt = now;
+        session.Store(found);
+        try { await session.SaveChangesAsync(ct); }
+        catch (Exception ex) when (LostRace.Is(ex)) { return null; }
+        return found;
+    }
+}

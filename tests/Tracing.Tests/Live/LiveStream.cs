@@ -1,0 +1,147 @@
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Tracing.Domain.Access;
+using Tracing.Tests.Support;
+using Xunit;
+using static Tracing.Tests.Support.TestClient;
+
+namespace Tracing.Tests.Live;
+
+[Collection(ApiCollection.Name)]
+public sealed class LiveStream(AppFixture app)
+{
+    private HttpClient Http => app.Host.Server.CreateClient();
+
+    private static void AssertContiguous(IReadOnlyList<SseMessage> messages, int expected)
+    {
+        Assert.Equal(Enumerable.Range(1, expected).Select(i => (long)i), messages.Select(m => m.Seq));
+        var ids = messages.Select(m => long.Parse(m.Id!)).ToList();
+        Assert.True(ids.Zip(ids.Skip(1)).All(p => p.First < p.Second), "ids strictly increase");
+    }
+
+    [Fact]
+    public async Task backfill_then_live_has_no_gap_or_duplicate_at_the_seam_under_concurrent_appends()
+    {
+        var client = await app.NewClientAsync();
+        var id = await client.CreateSession();
+        await client.Append(id, Enumerable.Range(1, 50).Select(i => Ev(i)).ToArray());
+
+        var writer = Task.Run(async () =>
+        {
+            for (var start = 51; start <= 300; start += 10)
+                await client.Append(id, Enumerable.Range(start, 10).Select(i => Ev(i)).ToArray());
+        });
+        var (messages, _) = await StreamNodes.CollectAsync(Http, "/api/stream?after_seq=0&types=event.appended", client.Token, 300);
+        await writer;
+
+        AssertContiguous(messages, 300);
+    }
+
+    [Fact]
+    public async Task reconnecting_with_last_event_id_or_after_seq_resumes_exactly_in_both_cursor_modes()
+    {
+        var client = await app.NewClientAsync();
+        var id = await client.CreateSession();
+        await client.Append(id, Enumerable.Range(1, 40).Select(i => Ev(i)).ToArray());
+
+        // Global cursor: ids are positions.
+        await using (var first = await SseClient.OpenAsync(Http, "/api/stream?types=event.appended", client.Token))
+        {
+            var head = await first.TakeAsync(15);
+            await using var resumed = await SseClient.OpenAsync(Http, "/api/stream?types=event.appended&after_seq=0", client.Token, lastEventId: head[^1].Id);
+            Assert.Equal(Enumerable.Range(16, 25).Select(i => (long)i), (await resumed.TakeAsync(25)).Select(m => m.Seq));
+            await using var byQuery = await SseClient.OpenAsync(Http, $"/api/stream?types=event.appended&after_seq={head[^1].Id}", client.Token);
+            Assert.Equal(16, (await byQuery.TakeAsync(1))[0].Seq);
+        }
+
+        // Session cursor: ids are the session's seq.
+        await using var session = await SseClient.OpenAsync(Http, $"/api/stream?session_id={id}&after_seq=33", client.Token);
+        var tail = await session.TakeAsync(7);
+        Assert.Equal(Enumerable.Range(34, 7).Select(i => (long)i), tail.Select(m => m.Seq));
+        Assert.Equal(tail.Select(m => m.Seq.ToString()), tail.Select(m => m.Id));
+        await using var bySeqHeader = await SseClient.OpenAsync(Http, $"/api/stream?session_id={id}", client.Token, lastEventId: "38");
+        Assert.Equal([39L, 40L], (await bySeqHeader.TakeAsync(2)).Select(m => m.Seq));
+        await client.Append(id, Ev(41));
+        Assert.Equal(41, (await bySeqHeader.TakeAsync(1))[0].Seq);
+    }
+
+    [Fact]
+    public async Task the_stream_never_shows_another_workspaces_or_projects_events()
+    {
+        var mine = await app.NewClientAsync(project: "alpha");
+        var sibling = await app.NewClientAsync(workspace: mine.Workspace, project: "beta");
+        var stranger = await app.NewClientAsync(project: "alpha");
+        var mySession = await mine.CreateSession("same-id");
+        var siblingSession = await sibling.CreateSession("same-id");
+        await stranger.CreateSession("same-id");
+
+        await using var sse = await SseClient.OpenAsync(Http, "/api/stream?after_seq=0", mine.Token);
+        await sibling.Append(siblingSession, Ev(1, payload: new { who = "sibling" }));
+        await stranger.Append("same-id", Ev(1, payload: new { who = "stranger" }));
+        await mine.Append(mySession, Ev(1, payload: new { who = "mine" }), Ev(2, payload: new { who = "mine" }));
+
+        var got = await sse.TakeAsync(2);
+        Assert.All(got, m => Assert.Equal("mine", m.Json.GetProperty("payload").GetProperty("who").GetString()));
+
+        Assert.Equal(404, (await SseClient.OpenAsync(Http, "/api/stream?project_id=beta", mine.Token)).Status);
+        Assert.Equal(404, (await SseClient.OpenAsync(Http, "/api/stream?session_id=nope", mine.Token)).Status);
+        Assert.Equal(401, (await SseClient.OpenAsync(Http, "/api/stream", null)).Status);
+        Assert.Equal(422, (await SseClient.OpenAsync(Http, "/api/stream?after_seq=-4", mine.Token)).Status);
+    }
+
+    [Fact]
+    public async Task session_updated_follows_status_changes()
+    {
+        var client = await app.NewClientAsync();
+        var id = await client.CreateSession();
+        await using var sse = await SseClient.OpenAsync(Http, "/api/stream?types=session.updated&after_seq=0", client.Token);
+        Assert.Equal("active", (await sse.TakeAsync(1, "session.updated"))[0].Json.GetProperty("status").GetString());
+        await client.Append(id, Ev(1, "session.ended", new { status = "error" }));
+        var update = (await sse.TakeAsync(1, "session.updated"))[0];
+        Assert.Equal("failed", update.Json.GetProperty("status").GetString());
+        Assert.Equal(id, update.Json.GetProperty("session_id").GetString());
+    }
+
+    [Fact]
+    public async Task the_stream_is_text_event_stream_with_a_retry_hint()
+    {
+        var client = await app.NewClientAsync();
+        await client.CreateSession();
+        await using var sse = await SseClient.OpenAsync(Http, "/api/stream?after_seq=0", client.Token);
+        Assert.Equal(200, sse.Status);
+        Assert.Equal("text/event-stream", sse.ContentType);
+        await sse.TakeAsync(1, "session.updated");
+        Assert.Equal(2000, sse.Retry);
+    }
+
+    [Fact]
+    public async Task tickets_work_once_and_expired_or_reused_tickets_are_401()
+    {
+        var client = await app.NewClientAsync();
+        await client.CreateSession();
+        var issued = await client.Post("/api/stream/tickets", "{}");
+        Assert.Equal(200, issued.Status);
+        var ticket = issued.Body.GetProperty("ticket").GetString()!;
+
+        await using (var sse = await SseClient.OpenAsync(Http, $"/api/stream?after_seq=0&ticket={ticket}", null))
+        {
+            Assert.Equal(200, sse.Status);
+            Assert.Single(await sse.TakeAsync(1, "session.updated"));
+        }
+        Assert.Equal(401, (await SseClient.OpenAsync(Http, $"/api/stream?ticket={ticket}", null)).Status);
+
+        var store = app.Host.Services.GetRequiredService<IDocumentStore>();
+        const string expired = "stk_0000000000000000000000000000000000000000000000ff";
+        await using (var s = store.LightweightSession())
+        {
+            s.Store(new StreamTicket
+            {
+                Id = ApiKeyFormat.Hash(expired), WorkspaceId = client.Workspace, ProjectId = client.Project,
+                Actor = "test", Scopes = ["traces:read"], ExpiresAt = DateTimeOffset.UtcNow.AddSeconds(-1),
+            });
+            await s.SaveChangesAsync();
+        }
+        Assert.Equal(401, (await SseClient.OpenAsync(Http, $"/api/stream?ticket={expired}", null)).Status);
+        Assert.Equal(401, (await SseClient.OpenAsync(Http, "/api/stream?ticket=stk_forged", null)).Status);
+    }
+}
