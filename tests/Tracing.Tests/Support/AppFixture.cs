@@ -15,7 +15,7 @@ namespace Tracing.Tests.Support;
 /// </summary>
 public sealed class AppFixture : IAsyncLifetime
 {
-    public const string Schema = "tracing_tests";
+    public static readonly string Schema = Environment.GetEnvironmentVariable("TRACING_TEST_SCHEMA") ?? "tracing_tests";
     public IAlbaHost Host { get; private set; } = null!;
 
     public static string ConnectionString =>
