@@ -101,7 +101,13 @@ public static class StreamEndpoint
                     yield return Item(m, bySeq);
                 }
                 if (sub.Overflowed) yield break; // slow consumer: cut off; it resumes with Last-Event-ID
-                if (!await WaitAsync(sub, heartbeat, ct)) await Comment(http, "heartbeat", ct);
+                // A quiet connection must still end on time, not at the next heartbeat after endAt.
+                var left = endAt - DateTimeOffset.UtcNow;
+                if (left < heartbeat)
+                {
+                    if (left > TimeSpan.Zero) await WaitAsync(sub, left, ct);
+                }
+                else if (!await WaitAsync(sub, heartbeat, ct)) await Comment(http, "heartbeat", ct);
             }
         }
         finally
