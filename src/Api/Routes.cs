@@ -64,6 +64,14 @@ public static class Routes
             .WithSummary("The latest recorded analysis of a session (404 before the first)")
             .Produces<AnalysisResponse>(200);
 
+        api.MapPut("/traces/{id}/analysis", AnalysisEndpoints.Put)
+            .RequireAuthorization(AccessSetup.Service)
+            .WithName("PutAnalysis").WithTags("Analysis")
+            .WithSummary("Persist analysis results and incident links from a server-side workflow (service credential only)")
+            .WithDescription("API keys and console credentials get 403. Same validation and idempotency as POST analyze; produces the same AnalysisCompleted event.")
+            .Accepts<ExternalAnalysisBody>("application/json")
+            .Produces<AnalysisResponse>(200).ProducesProblem(400).ProducesProblem(415).ProducesProblem(422);
+
         api.MapTracingStream();
 
         api.MapPost("/traces/{id}/artifacts", UploadArtifactEndpoint.Handle)

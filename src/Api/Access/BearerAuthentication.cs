@@ -129,7 +129,8 @@ public static class AccessSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Read))
             .AddPolicy(Write, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Write))
-            .AddPolicy(WriteOrService, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Write, Service));
+            .AddPolicy(WriteOrService, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Write, Service))
+            .AddPolicy(Service, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Service));
         return services;
     }
 }

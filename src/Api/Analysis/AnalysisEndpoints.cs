@@ -1,6 +1,7 @@
 using Marten;
 using Tracing.Api.Access;
 using Tracing.Api.Infrastructure;
+using Tracing.Domain.Analysis;
 using Tracing.Domain.Sessions;
 using Tracing.Projections.Analysis;
 using Tracing.Workers.Analysis;
@@ -30,5 +31,22 @@ public static class AnalysisEndpoints
         return view is null
             ? Problems.NotFound($"Trace session '{id}' has no analysis yet (or is not visible to this credential).")
             : TypedResults.Ok(AnalysisResponse.From(view));
+    }
+
+    /// <summary>PUT: persists a server-side workflow's result (service credential only); same event, same idempotency.</summary>
+    public static async Task<IResult> Put(string id, HttpRequest request, Caller caller, IMessageBus bus, CancellationToken ct)
+    {
+        if (caller.ProjectId is null || !SessionIds.IsValid(id)) return Problems.SessionNotFound(id);
+        var (doc, problem) = await JsonBody.ReadAsync(request, 4 * 1024 * 1024, ct);
+        if (problem is not null) return problem;
+        using var _ = doc;
+        var (input, field, error) = ExternalAnalysisInput.Parse(doc!.RootElement);
+        if (input is null) return Problems.Validation(field!, error!);
+
+        var outcome = await bus.InvokeAsync<AnalysisOutcome>(new RecordExternalAnalysis(caller.WorkspaceId, caller.ProjectId, id,
+            input.DetectorVersion, input.LastSeq, input.Findings, input.IncidentLinks, caller.Actor), ct);
+        return outcome.Found
+            ? TypedResults.Ok(AnalysisResponse.From(outcome.Analysis!, outcome.Recorded))
+            : Problems.SessionNotFound(id);
     }
 }

@@ -20,3 +20,6 @@ public sealed record AnalysisResponse(
     public static AnalysisResponse From(AnalysisView v) =>
         new(v.SessionId, v.DetectorVersion, v.LastSeq, v.Findings, v.IncidentLinks, v.Trigger, v.AnalyzedAt);
 }
+
+/// <summary>Documentation shape of the PUT body.</summary>
+public sealed record ExternalAnalysisBody(string DetectorVersion, long LastSeq, IReadOnlyList<Finding> Findings, IReadOnlyList<string>? IncidentLinks);
