@@ -28,7 +28,7 @@ public static class TracingApp
         builder.Host.UseWolverine(opts => opts.ConfigureTracing());
         builder.Services.AddSingleton<EventAppender>();
         builder.Services.AddSingleton<KeyIssuer>();
-        builder.Services.AddTracingAccess();
+        builder.Services.AddTracingAccess(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingStream(config);
         builder.Services.AddTracingProblemDetails();
@@ -48,6 +48,7 @@ public static class TracingApp
         // Resolved now so a missing signing secret is reported, and an unwritable data folder fails, at start-up.
         app.Services.GetRequiredService<SigningKey>();
         app.Services.GetRequiredService<IArtifactStore>();
+        app.ReportAccess();
         app.UseRequestIds();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -10,16 +10,19 @@ using Tracing.Domain.Access;
 namespace Tracing.Api.Access;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;project api key&gt;</c>, or the service credential with the workspace
-/// and project it acts for (scope <c>service</c> only, so it passes no other route's policy); answers 401/403 as
-/// problem documents.
+/// The one <c>Authorization: Bearer</c> surface. The token's shape says what it is: the service credential (scope
+/// <c>service</c> only, for the workspace and project its headers name), a console JWT (three dot-separated parts;
+/// workspace-scoped, scopes from its role), or a project API key. EventSource clients use stream tickets instead.
+/// Answers 401, 403 and the precise denials of console tokens (400/403/404) as problem documents.
 /// </summary>
 public sealed class BearerAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiKeyDirectory keys, ServiceCredential service, StreamTickets tickets, IProblemDetailsService problems)
+    ApiKeyDirectory keys, ServiceCredential service, ConsoleTokens console, ProjectDirectory projects, StreamTickets tickets)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "Bearer";
+    public new const string Scheme = "Bearer";
+    public const string WorkspaceQuery = "workspace_id";
+    private const string DenialItem = "tracing:denial";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -30,6 +33,7 @@ public sealed class BearerAuthentication(
 
         var token = header["Bearer ".Length..].Trim();
         if (service.Matches(token)) return AuthenticateService();
+        if (ConsoleTokens.LooksLikeJwt(token)) return await AuthenticateConsoleAsync(token);
 
         var key = await keys.ResolveAsync(token, Context.RequestAborted);
         if (key is null) return AuthenticateResult.Fail("Invalid or revoked API key.");
@@ -40,9 +44,9 @@ public sealed class BearerAuthentication(
             new(Caller.WorkspaceClaim, key.WorkspaceId),
             new(Caller.ProjectClaim, key.ProjectId),
         };
-        claims.AddRange(key.Scopes.Select(s => new Claim(Caller.ScopeClaim, s)));
-        return AuthenticateResult.Success(new AuthenticationTicket(
-            new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), Scheme));
+        // A key carries only key scopes, whatever its record says (admin and service are never a key's).
+        claims.AddRange(key.Scopes.Where(Scopes.KeyScopes.Contains).Select(s => new Claim(Caller.ScopeClaim, s)));
+        return Success(claims);
     }
 
     private AuthenticateResult AuthenticateService()
@@ -52,16 +56,51 @@ public sealed class BearerAuthentication(
         if (!ServiceCredential.IsValidName(workspace) || !ServiceCredential.IsValidName(project))
             return AuthenticateResult.Fail($"The service credential needs {ServiceCredential.WorkspaceHeader} and " +
                                            $"{ServiceCredential.ProjectHeader} headers naming the workspace and project it acts for.");
-        var claims = new List<Claim>
-        {
+        return Success([
             new(ClaimTypes.Name, "service"),
             new(Caller.WorkspaceClaim, workspace),
             new(Caller.ProjectClaim, project),
-            new(Caller.ScopeClaim, AccessSetup.Service),
-        };
-        return AuthenticateResult.Success(new AuthenticationTicket(
-            new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), Scheme));
+            new(Caller.ScopeClaim, Scopes.Service),
+        ]);
     }
+
+    /// <summary>
+    /// A console JWT: valid signature, audience and lifetime, then a role in the workspace the request acts in, then
+    /// optionally one project of it (<c>?project_id=</c> or <c>X-Tracing-Project</c>), which only narrows.
+    /// </summary>
+    private async Task<AuthenticateResult> AuthenticateConsoleAsync(string token)
+    {
+        var (jwt, error) = await console.ValidateAsync(token, Context.RequestAborted);
+        if (jwt is null) return AuthenticateResult.Fail(error!);
+
+        var grants = Membership.Grants(jwt.Payload, console.Settings.Claims);
+        var (grant, denial) = Membership.Choose(grants,
+            Request.Headers[ServiceCredential.WorkspaceHeader].ToString(), Request.Query[WorkspaceQuery].ToString());
+        if (grant is null) return Deny(denial!);
+
+        var project = OneOf(Request.Headers[ServiceCredential.ProjectHeader].ToString(), Request.Query[SessionScope.ProjectQuery].ToString());
+        if (project is { Length: 0 })
+            return Deny(new Denial(400, "project-ambiguous", "Ambiguous project", "X-Tracing-Project and ?project_id= name different projects."));
+        if (project is not null &&
+            (!Membership.IsValidName(project) || !await projects.ExistsAsync(grant.WorkspaceId, project, Context.RequestAborted)))
+            return Deny(new Denial(404, "not-found", "Not found", $"Project '{Shorten(project)}' is not visible to this credential."));
+
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, "user:" + jwt.Subject),
+            new(Caller.WorkspaceClaim, grant.WorkspaceId),
+            new(Caller.RoleClaim, grant.Role),
+        };
+        if (project is not null) claims.Add(new Claim(Caller.ProjectClaim, project));
+        claims.AddRange(Roles.ScopesOf(grant.Role).Select(s => new Claim(Caller.ScopeClaim, s)));
+        return Success(claims);
+    }
+
+    /// <summary>The one value given (null for none); empty when two are given and differ.</summary>
+    private static string? OneOf(string a, string b) =>
+        string.IsNullOrEmpty(a) ? (string.IsNullOrEmpty(b) ? null : b) : string.IsNullOrEmpty(b) || a == b ? a : "";
+
+    private static string Shorten(string s) => s.Length <= 64 ? s : s[..64] + "...";
 
     /// <summary>EventSource cannot send headers: GET /api/stream accepts a single-use ?ticket= instead.</summary>
     private async Task<AuthenticateResult> FromTicketAsync()
@@ -82,55 +121,28 @@ public sealed class BearerAuthentication(
         if (redeemed) claims.Add(new Claim(StreamTickets.RedeemedClaim, "1"));
         if (ticket.ProjectId is not null) claims.Add(new Claim(Caller.ProjectClaim, ticket.ProjectId));
         claims.AddRange(ticket.Scopes.Select(s => new Claim(Caller.ScopeClaim, s)));
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), Scheme));
+        return Success(claims);
+    }
+
+    private static AuthenticateResult Success(IEnumerable<Claim> claims) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), Scheme));
+
+    /// <summary>A valid token that cannot act here: unauthenticated, and the challenge answers with the denial.</summary>
+    private AuthenticateResult Deny(Denial denial)
+    {
+        Context.Items[DenialItem] = denial;
+        return AuthenticateResult.Fail(denial.Detail);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[DenialItem] is Denial d) return ProblemWriter.WriteAsync(Context, d.Status, d.Slug, d.Title, d.Detail);
         Response.Headers.WWWAuthenticate = "Bearer";
         var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
-        return Write(401, "unauthorized", "Unauthorized", failure ?? "Missing or invalid credential: send Authorization: Bearer <api key>.");
+        return ProblemWriter.WriteAsync(Context, 401, "unauthorized", "Unauthorized",
+            failure ?? "Missing or invalid credential: send Authorization: Bearer <api key or console token>.");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Write(403, "forbidden", "Forbidden", "This credential lacks the scope this operation needs.");
-
-    private async Task Write(int status, string slug, string title, string detail)
-    {
-        Response.StatusCode = status;
-        var context = new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = status, Title = title, Detail = detail, Type = Problems.TypeBase + slug },
-        };
-        // Clients that accept only text/event-stream still get a problem document, not a 500.
-        if (await problems.TryWriteAsync(context)) return;
-        context.ProblemDetails.Extensions["request_id"] = RequestIds.For(Context);
-        await Response.WriteAsJsonAsync(context.ProblemDetails, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
-    }
-}
-
-public static class AccessSetup
-{
-    public const string Read = "traces:read";
-    public const string Write = "traces:write";
-    public const string Service = "service";
-
-    /// <summary>Routes that take project keys (traces:write) and, for server-only operations, the service credential.</summary>
-    public const string WriteOrService = "traces:write|service";
-
-    public static IServiceCollection AddTracingAccess(this IServiceCollection services)
-    {
-        services.AddSingleton<ApiKeyDirectory>();
-        services.AddSingleton(sp => new ServiceCredential(sp.GetRequiredService<IConfiguration>()["Tracing:ServiceToken"]));
-        services.AddSingleton<StreamTickets>();
-        services.AddAuthentication(BearerAuthentication.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.Scheme, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Read))
-            .AddPolicy(Write, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Write))
-            .AddPolicy(WriteOrService, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Write, Service))
-            .AddPolicy(Service, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Service));
-        return services;
-    }
+        ProblemWriter.WriteAsync(Context, 403, "forbidden", "Forbidden", "This credential lacks the scope this operation needs.");
 }

@@ -8,6 +8,7 @@ public sealed record Caller(string WorkspaceId, string? ProjectId, string Actor,
     public const string WorkspaceClaim = "tracing:workspace";
     public const string ProjectClaim = "tracing:project";
     public const string ScopeClaim = "scope";
+    public const string RoleClaim = "tracing:role";
 
     /// <summary>Minimal-API binding: endpoints take a <see cref="Caller"/> parameter.</summary>
     public static ValueTask<Caller?> BindAsync(HttpContext ctx) => ValueTask.FromResult(From(ctx.User));
@@ -23,6 +24,6 @@ public sealed record Caller(string WorkspaceId, string? ProjectId, string Actor,
     /// <summary>The trusted server-side credential (ServiceCredential), acting for <see cref="WorkspaceId"/>/<see cref="ProjectId"/>.</summary>
     public bool IsService => Scopes.Contains(AccessSetup.Service);
 
-    /// <summary>The project the caller may see, narrowed by an optional filter; null means "not visible".</summary>
+    /// <summary>Whether the caller may see <paramref name="projectId"/>: its own project, or any project of its workspace when it spans one.</summary>
     public bool CanSeeProject(string projectId) => ProjectId is null || ProjectId == projectId;
 }

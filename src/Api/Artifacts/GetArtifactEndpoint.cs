@@ -15,10 +15,10 @@ public static class GetArtifactEndpoint
     public static async Task<IResult> Handle(string artifact_id, HttpContext http, Caller caller, IDocumentStore store,
         SigningKey key, ArtifactOptions options, TimeProvider clock, CancellationToken ct)
     {
-        if (caller.ProjectId is null || !ArtifactIds.IsValid(artifact_id)) return NotFound(artifact_id);
+        if (!ArtifactIds.IsValid(artifact_id)) return NotFound(artifact_id);
         await using var session = store.QuerySession(caller.WorkspaceId);
         var artifact = await session.LoadAsync<Artifact>(artifact_id, ct);
-        if (artifact is null || artifact.ProjectId != caller.ProjectId) return NotFound(artifact_id);
+        if (artifact is null || !caller.CanSeeProject(artifact.ProjectId)) return NotFound(artifact_id);
 
         var expiresAt = (clock.GetUtcNow() + options.UrlTtl).ToUnixTimeSeconds();
         var sig = UrlSignature.Sign(key.Bytes, artifact.Id, expiresAt, caller.WorkspaceId);

@@ -16,7 +16,7 @@ public static class UploadArtifactEndpoint
     public static async Task<IResult> Handle(string id, HttpRequest request, Caller caller, ArtifactOptions options,
         IArtifactStore objects, ArtifactRecorder recorder, CancellationToken ct, string? kind = null, string? seq = null)
     {
-        if (caller.ProjectId is null || !SessionIds.IsValid(id)) return Problems.SessionNotFound(id);
+        if (SessionScope.Check(caller, id, out var project) is { } denied) return denied;
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         var multipart = mediaType == "multipart/form-data";
         if (mediaType == "application/json" && kind is null)

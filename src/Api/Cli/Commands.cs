@@ -11,13 +11,14 @@ namespace Tracing.Api.Cli;
 /// <summary>Operator commands run by ./tracing: keys create|revoke, schema apply.</summary>
 public static partial class Commands
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "keys" or "schema" or "analysis" or "projections";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "keys" or "schema" or "analysis" or "projections" or "token";
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex ValidName();
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args[0] == "token") return TokenCommand.Run(args[1..]); // needs no database
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -48,6 +49,7 @@ public static partial class Commands
             !ValidName().IsMatch(ws) || !ValidName().IsMatch(project))
             return Usage();
         var scopes = opts.TryGetValue("--scopes", out var s) ? s.Split(',', StringSplitOptions.RemoveEmptyEntries) : ApiKeyFormat.DefaultScopes;
+        if (scopes.Length == 0 || !scopes.All(Scopes.KeyScopes.Contains)) return Usage();
         var issued = await issuer.CreateAsync(ws, project, opts.GetValueOrDefault("--name", "cli"), scopes, CancellationToken.None);
         Console.WriteLine($"key id: {issued.Record.Id}  workspace: {ws}  project: {project}  scopes: {string.Join(",", scopes)}");
         Console.WriteLine("The key is shown once; store it now:");
@@ -104,7 +106,8 @@ public static partial class Commands
     {
         Console.Error.WriteLine("usage: keys create --workspace W --project P [--name N] [--scopes traces:read,traces:write]\n" +
                                 "       keys revoke KEY_ID\n       schema apply\n" +
-                                "       analysis rerun [--workspace W] [--project P] [--since ISO-TIME]\n       projections rebuild");
+                                "       analysis rerun [--workspace W] [--project P] [--since ISO-TIME]\n       projections rebuild\n" +
+                                "       token --workspace W [--role admin|member|viewer] [--ttl MINUTES] [--sub S]   (development only)");
         return 2;
     }
 }

@@ -18,7 +18,7 @@ public static class AppendEventsEndpoint
 
     public static async Task<IResult> Handle(string id, HttpRequest request, Caller caller, EventAppender appender, CancellationToken ct)
     {
-        if (caller.ProjectId is null || !SessionIds.IsValid(id)) return Problems.SessionNotFound(id);
+        if (SessionScope.Check(caller, id, out var project) is { } denied) return denied;
         var (doc, problem) = await JsonBody.ReadAsync(request, MaxBodyBytes, ct);
         if (problem is not null) return problem;
         using var _ = doc;
@@ -45,7 +45,7 @@ public static class AppendEventsEndpoint
             if (e is not null) valid.Add(e); else invalid.Add(rejection!);
         }
 
-        var key = SessionIds.StreamKey(caller.ProjectId, id);
+        var key = SessionIds.StreamKey(project, id);
         var result = await appender.AppendAsync(caller.WorkspaceId, key, id, valid, invalid, ct);
         if (!result.SessionFound) return Problems.SessionNotFound(id);
         var outcome = result.Outcome!;

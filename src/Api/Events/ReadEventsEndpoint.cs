@@ -20,12 +20,12 @@ public static class ReadEventsEndpoint
     public static async Task<IResult> Handle(string id, Caller caller, IDocumentStore store, EventLog log, CancellationToken ct,
         string? after_seq = null, string? limit = null)
     {
-        if (caller.ProjectId is null || !SessionIds.IsValid(id)) return Problems.SessionNotFound(id);
+        if (SessionScope.Check(caller, id, out var project) is { } denied) return denied;
         if (!Query.TryLong(after_seq, 0, out var after)) return Problems.Validation("after_seq", "after_seq must be a non-negative integer");
         if (!Query.TryInt(limit, DefaultLimit, 1, MaxLimit, out var take))
             return Problems.Validation("limit", $"limit must be an integer between 1 and {MaxLimit}");
 
-        var key = SessionIds.StreamKey(caller.ProjectId, id);
+        var key = SessionIds.StreamKey(project, id);
         await using (var session = store.QuerySession(caller.WorkspaceId))
         {
             if (await session.LoadAsync<SessionHead>(key, ct) is null) return Problems.SessionNotFound(id);

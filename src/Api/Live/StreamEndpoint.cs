@@ -35,7 +35,8 @@ public static class StreamEndpoint
         string? streamKey = null;
         if (session_id is not null)
         {
-            if (project is null || !SessionIds.IsValid(session_id)) return Problems.SessionNotFound(session_id);
+            if (project is null) return SessionScope.ProjectRequired();
+            if (!SessionIds.IsValid(session_id)) return Problems.SessionNotFound(session_id);
             streamKey = SessionIds.StreamKey(project, session_id);
             await using var session = store.QuerySession(caller.WorkspaceId);
             if (await session.LoadAsync<SessionHead>(streamKey, ct) is null) return Problems.SessionNotFound(session_id);

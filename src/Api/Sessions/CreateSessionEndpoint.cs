@@ -14,7 +14,7 @@ public static class CreateSessionEndpoint
 {
     public static async Task<IResult> Handle(HttpRequest request, Caller caller, IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
-        if (caller.ProjectId is null) return Problems.Forbidden("Creating a session needs a project API key.");
+        if (caller.ProjectId is null) return SessionScope.ProjectRequired();
         var (doc, problem) = await JsonBody.ReadAsync(request, 256 * 1024, ct);
         if (problem is not null) return problem;
         using var _ = doc;

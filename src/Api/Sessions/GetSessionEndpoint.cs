@@ -11,8 +11,8 @@ public static class GetSessionEndpoint
 {
     public static async Task<IResult> Handle(string id, Caller caller, IDocumentStore store, CancellationToken ct)
     {
-        if (caller.ProjectId is null || !SessionIds.IsValid(id)) return Problems.SessionNotFound(id);
-        var key = SessionIds.StreamKey(caller.ProjectId, id);
+        if (SessionScope.Check(caller, id, out var project) is { } denied) return denied;
+        var key = SessionIds.StreamKey(project, id);
         await using var session = store.QuerySession(caller.WorkspaceId);
         var summary = await session.LoadAsync<SessionSummary>(key, ct);
         if (summary is not null) return TypedResults.Ok(SessionView.From(summary));
