@@ -2,8 +2,10 @@ using Tracing.Api.Access;
 using Tracing.Api.Artifacts;
 using Tracing.Api.Analysis;
 using Tracing.Api.Events;
+using Tracing.Api.Limits;
 using Tracing.Api.Sessions;
 using Tracing.Api.Live;
+using Tracing.Api.Projects;
 
 namespace Tracing.Api;
 
@@ -16,7 +18,7 @@ public static class Routes
             .ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
 
         api.MapPost("/traces", CreateSessionEndpoint.Handle)
-            .RequireAuthorization(AccessSetup.Write)
+            .RequireAuthorization(AccessSetup.Write).RequireIngestLimits()
             .WithName("CreateTrace").WithTags("Ingestion")
             .WithSummary("Create a trace session for an agent run")
             .Accepts<CreateSessionInput>("application/json")
@@ -24,7 +26,7 @@ public static class Routes
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(415).ProducesProblem(422);
 
         api.MapPost("/traces/{id}/events", AppendEventsEndpoint.Handle)
-            .RequireAuthorization(AccessSetup.Write)
+            .RequireAuthorization(AccessSetup.Write).RequireIngestLimits()
             .WithName("AppendEvents").WithTags("Ingestion")
             .WithSummary("Append one event or a batch {\"events\": [...]}")
             .WithDescription("Events are ordered by seq; a seq not above the session's last accepted seq is rejected. " +
@@ -73,9 +75,10 @@ public static class Routes
             .Produces<AnalysisResponse>(200).ProducesProblem(400).ProducesProblem(415).ProducesProblem(422);
 
         api.MapTracingStream();
+        api.MapTracingProjects();
 
         api.MapPost("/traces/{id}/artifacts", UploadArtifactEndpoint.Handle)
-            .RequireAuthorization(AccessSetup.WriteOrService)
+            .RequireAuthorization(AccessSetup.WriteOrService).RequireIngestLimits()
             .WithName("UploadArtifact").WithTags("Artifacts")
             .WithSummary("Upload an artifact (multipart/form-data, or a raw body with ?kind=&seq=), or register a stored object")
             .WithDescription("multipart/form-data: one file part plus fields kind (screenshot|replay|dom|log|other) and optional seq " +

@@ -5,6 +5,7 @@ using Tracing.Api.Access;
 using Tracing.Api.Artifacts;
 using Tracing.Api.Events;
 using Tracing.Api.Infrastructure;
+using Tracing.Api.Limits;
 using Tracing.Api.Live;
 using Tracing.Projections;
 using Tracing.Workers;
@@ -31,6 +32,7 @@ public static class TracingApp
         builder.Services.AddTracingAccess(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingStream(config);
+        builder.AddTracingLimits();
         builder.Services.AddTracingProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -40,7 +42,7 @@ public static class TracingApp
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Tracing API";
-            doc.Info.Description = "Event-sourced trace store for AI agent runs. Authenticate with Authorization: Bearer <project api key>.";
+            doc.Info.Description = "Event-sourced trace store for AI agent runs. Authenticate with Authorization: Bearer <project api key | console JWT> (docs/security.md).";
             return Task.CompletedTask;
         }));
 
@@ -54,6 +56,7 @@ public static class TracingApp
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authentication: buckets are per credential and workspace
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar");

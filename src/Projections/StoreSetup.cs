@@ -35,6 +35,7 @@ public static class StoreSetup
         services.AddSingleton(settings);
         services.AddSingleton<EventLog>();
         services.AddSingleton<EventFeed>();
+        services.AddSingleton<ProjectionProgress>();
         // Registered before Marten's hosted services so the schema exists before the daemon starts.
         services.AddHostedService<SchemaInitializer>();
 

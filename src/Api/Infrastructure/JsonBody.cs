@@ -1,12 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Tracing.Api.Infrastructure;
 
 /// <summary>
 /// Reads a JSON request body with explicit limits, so every failure is a precise problem:
-/// wrong media type 415, too large 413, malformed or too deep 400.
+/// wrong media type 415, too large 413, malformed, too deep or with a duplicated key 400.
 /// </summary>
 public static class JsonBody
 {
@@ -23,10 +24,13 @@ public static class JsonBody
         if (request.ContentLength > maxBytes)
             return (null, Problems.TooLarge($"Request body exceeds {maxBytes} bytes."));
 
+        // Kestrel's default body limit is small (LimitsSetup); this route's own limit applies instead.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            bodySize.MaxRequestBodySize = maxBytes + 1;
         var limited = new LimitedStream(request.Body, maxBytes);
         try
         {
-            var doc = await JsonDocument.ParseAsync(limited, new JsonDocumentOptions { MaxDepth = MaxDepth }, ct);
+            var doc = await JsonDocument.ParseAsync(limited, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false }, ct);
             return (doc, null);
         }
         catch (LimitExceededException)

@@ -1,4 +1,5 @@
 using Tracing.Api.Access;
+using Tracing.Api.Limits;
 
 namespace Tracing.Api.Live;
 
@@ -17,7 +18,7 @@ public static class StreamSetup
     public static void MapTracingStream(this RouteGroupBuilder api)
     {
         api.MapGet("/stream", StreamEndpoint.Handle)
-            .RequireAuthorization(AccessSetup.Read)
+            .RequireAuthorization(AccessSetup.Read).RequireStreamLimits()
             .WithName("Stream").WithTags("Stream")
             .WithSummary("Live, workspace-scoped Server-Sent Events with exact backfill")
             .WithDescription(

@@ -1,0 +1,35 @@
+namespace Tracing.Api.Limits;
+
+/// <summary>
+/// <c>Tracing:RateLimits:*</c>. Ingest (create session, append events, artifacts) is limited by token buckets per
+/// credential and per workspace; live streams by concurrent connections per credential and per workspace. Limits are
+/// node-local (docs/security.md).
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public bool Enabled { get; set; } = true;
+    public int KeyPerSecond { get; set; } = 200;
+    public int KeyBurst { get; set; } = 400;
+    public int WorkspacePerSecond { get; set; } = 1000;
+    public int WorkspaceBurst { get; set; } = 2000;
+    public int StreamsPerKey { get; set; } = 20;
+    public int StreamsPerWorkspace { get; set; } = 100;
+
+    public static RateLimitOptions From(IConfiguration config)
+    {
+        var o = new RateLimitOptions();
+        config.GetSection("Tracing:RateLimits").Bind(o);
+        if (new[] { o.KeyPerSecond, o.KeyBurst, o.WorkspacePerSecond, o.WorkspaceBurst, o.StreamsPerKey, o.StreamsPerWorkspace }.Any(v => v < 1))
+            throw new InvalidOperationException("Tracing:RateLimits values must be at least 1 (set Tracing:RateLimits:Enabled=false to turn limits off).");
+        return o;
+    }
+}
+
+/// <summary>A token bucket that refills <c>perSecond</c> smoothly (every 100 ms, or one token at a time below 10/s). Pure.</summary>
+public sealed record BucketShape(int TokenLimit, int TokensPerPeriod, TimeSpan Period)
+{
+    public static BucketShape For(int perSecond, int burst) =>
+        perSecond >= 10
+            ? new BucketShape(Math.Max(burst, 1), (perSecond + 9) / 10, TimeSpan.FromMilliseconds(100))
+            : new BucketShape(Math.Max(burst, 1), 1, TimeSpan.FromSeconds(1.0 / Math.Max(perSecond, 1)));
+}

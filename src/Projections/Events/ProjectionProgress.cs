@@ -1,0 +1,36 @@
+using Marten;
+using Npgsql;
+
+namespace Tracing.Projections.Events;
+
+/// <summary>How far the async read models trail the event log: the head minus the slowest async projection's position.</summary>
+public sealed record ProjectionLag(long Head, long Slowest)
+{
+    public long Events => Math.Max(0, Head - Slowest);
+}
+
+/// <summary>
+/// Reads projection progress from <c>mt_event_progression</c> in one small query. The head is the larger of Marten's
+/// high-water mark and the event sequence, so a daemon that stopped altogether (mark frozen) still shows as lag.
+/// An async projection without a progress row yet counts as position 0.
+/// </summary>
+public sealed class ProjectionProgress(NpgsqlDataSource dataSource, TracingStoreSettings settings, IDocumentStore store)
+{
+    private string[]? _shards;
+
+    public async Task<ProjectionLag> MeasureAsync(CancellationToken ct)
+    {
+        _shards ??= store.Advanced.AllAsyncProjectionShardNames().Select(s => s.Identity).ToArray();
+        var s = settings.Schema;
+        await using var cmd = dataSource.CreateCommand(
+            $"select greatest(coalesce((select last_seq_id from {s}.mt_event_progression where name = 'HighWaterMark'), 0), " +
+            $"(select case when is_called then last_value else 0 end from {s}.mt_events_sequence)), " +
+            $"(select min(coalesce(p.last_seq_id, 0)) from unnest($1::text[]) as n(name) " +
+            $"left join {s}.mt_event_progression p on p.name = n.name)");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _shards });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var head = r.GetInt64(0);
+        return new ProjectionLag(head, r.IsDBNull(1) ? head : r.GetInt64(1));
+    }
+}
