@@ -120,8 +120,8 @@ public sealed partial class ConsoleTokens
         SecurityTokenInvalidAudienceException => "The token was issued for another audience.",
         SecurityTokenInvalidIssuerException => "The token was issued by an untrusted issuer.",
         SecurityTokenInvalidAlgorithmException => "The token's signing algorithm is not accepted.",
-        SecurityTokenSignatureKeyNotFoundException => "The token's signing key is not trusted.",
-        SecurityTokenInvalidSignatureException => "The token's signature is invalid.",
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
+            "The token's signature does not verify against a trusted key.",
         SecurityTokenMalformedException or ArgumentException => "The token is malformed.",
         _ => "The token could not be validated.",
     };

@@ -14,6 +14,16 @@ public static class TokenCommand
 
     public static int Run(string[] rest)
     {
+        var config = new ConfigurationBuilder()
+            .SetBasePath(Directory.GetCurrentDirectory())
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        return Run(rest, config, Directory.GetCurrentDirectory(), Console.Out, Console.Error);
+    }
+
+    public static int Run(string[] rest, IConfiguration config, string baseDir, TextWriter output, TextWriter errors)
+    {
         var opts = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < rest.Length; i += 2) opts[rest[i]] = rest[i + 1];
         var role = opts.GetValueOrDefault("--role", Roles.Member);
@@ -21,26 +31,21 @@ public static class TokenCommand
         if (!opts.TryGetValue("--workspace", out var workspace) || !Membership.IsValidName(workspace) || !Roles.IsKnown(role) ||
             (opts.TryGetValue("--ttl", out var t) && (!int.TryParse(t, out ttl) || ttl is < 1 or > 7 * 24 * 60)))
         {
-            Console.Error.WriteLine("usage: token --workspace W [--role admin|member|viewer] [--ttl MINUTES (1-10080)] [--sub SUBJECT]");
+            errors.WriteLine("usage: token --workspace W [--role admin|member|viewer] [--ttl MINUTES (1-10080)] [--sub SUBJECT]");
             return 2;
         }
 
-        var config = new ConfigurationBuilder()
-            .SetBasePath(Directory.GetCurrentDirectory())
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
         var secret = config["Tracing:Jwt:Secret"];
         if (string.IsNullOrWhiteSpace(secret))
-            secret = DevJwtSecret.LoadOrCreate(Path.GetFullPath(config["Tracing:Jwt:DevSecretFile"] ?? DevJwtSecret.DefaultPath));
+            secret = DevJwtSecret.LoadOrCreate(Path.GetFullPath(config["Tracing:Jwt:DevSecretFile"] ?? DevJwtSecret.DefaultPath, baseDir));
         var audience = string.IsNullOrWhiteSpace(config["Tracing:Jwt:Audience"]) ? JwtSettings.DefaultAudience : config["Tracing:Jwt:Audience"]!;
         var issuer = string.IsNullOrWhiteSpace(config["Tracing:Jwt:Issuer"]) ? null : config["Tracing:Jwt:Issuer"];
 
         var token = DevTokens.Mint(secret.Trim(), workspace, role, opts.GetValueOrDefault("--sub", "dev-user"),
             DateTimeOffset.UtcNow, TimeSpan.FromMinutes(ttl), audience, issuer);
-        Console.Error.WriteLine("warning: development token, signed with a local secret; never use this command against a shared server.");
-        Console.WriteLine($"workspace: {workspace}  role: {role}  expires in {ttl} min");
-        Console.WriteLine(token);
+        errors.WriteLine("warning: development token, signed with a local secret; never use this command against a shared server.");
+        output.WriteLine($"workspace: {workspace}  role: {role}  expires in {ttl} min");
+        output.WriteLine(token);
         return 0;
     }
 }

@@ -25,11 +25,13 @@ public sealed class RateLimitOptions
     }
 }
 
-/// <summary>A token bucket that refills <c>perSecond</c> smoothly (every 100 ms, or one token at a time below 10/s). Pure.</summary>
+/// <summary>A token bucket refilling exactly <c>perSecond</c> in small steps (about ten a second). Pure.</summary>
 public sealed record BucketShape(int TokenLimit, int TokensPerPeriod, TimeSpan Period)
 {
-    public static BucketShape For(int perSecond, int burst) =>
-        perSecond >= 10
-            ? new BucketShape(Math.Max(burst, 1), (perSecond + 9) / 10, TimeSpan.FromMilliseconds(100))
-            : new BucketShape(Math.Max(burst, 1), 1, TimeSpan.FromSeconds(1.0 / Math.Max(perSecond, 1)));
+    public static BucketShape For(int perSecond, int burst)
+    {
+        var rate = Math.Max(perSecond, 1);
+        var tokens = (rate + 9) / 10;
+        return new BucketShape(Math.Max(burst, 1), tokens, TimeSpan.FromSeconds((double)tokens / rate));
+    }
 }

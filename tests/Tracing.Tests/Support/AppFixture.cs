@@ -3,6 +3,7 @@ using Marten;
 using Marten.Events;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Protocols;
 using Tracing.Api.Access;
 using Xunit;
 
@@ -39,6 +40,9 @@ public sealed class AppFixture : IAsyncLifetime
             b.UseSetting("Tracing:DataDir", DataDir);
             b.UseSetting("Tracing:SigningSecret", SigningSecret);
             b.UseSetting("Tracing:ServiceToken", ServiceToken);
+            b.UseSetting("Tracing:Jwt:Secret", TestKeys.JwtSecret);
+            b.UseSetting("Tracing:Jwt:JwksUrl", TestKeys.JwksUrl);
+            b.ConfigureServices(s => s.AddSingleton<IDocumentRetriever>(TestKeys.Documents));
         });
     }
 
@@ -56,6 +60,11 @@ public sealed class AppFixture : IAsyncLifetime
         var issued = await issuer.CreateAsync(workspace, project, "test", scopes ?? ["traces:read", "traces:write"], default);
         return new TestClient(Host, issued.Token, workspace, project, issued.Record.Id);
     }
+
+    /// <summary>A console (JWT) caller of <paramref name="workspace"/>; with <paramref name="project"/>, narrowed to it by header.</summary>
+    public TestClient ConsoleClient(string workspace, string role, string? project = null, string subject = "user-1") =>
+        new(Host, TestKeys.Hs256(workspace, role, subject), workspace, project ?? "", "",
+            project is null ? null : new Dictionary<string, string> { ["X-Tracing-Project"] = project });
 
     public Task WaitForProjectionsAsync() => Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
 }

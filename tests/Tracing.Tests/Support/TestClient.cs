@@ -10,7 +10,8 @@ public sealed record Reply(int Status, JsonElement Body, string ContentType, IRe
 }
 
 /// <summary>Speaks the real HTTP API through Alba with one project's API key.</summary>
-public sealed class TestClient(IAlbaHost host, string token, string workspace, string project, string keyId)
+public sealed class TestClient(IAlbaHost host, string token, string workspace, string project, string keyId,
+    IReadOnlyDictionary<string, string>? defaultHeaders = null)
 {
     public string Workspace => workspace;
     public string Project => project;
@@ -48,6 +49,8 @@ public sealed class TestClient(IAlbaHost host, string token, string workspace, s
                 default: s.Delete.Url(url); break;
             }
             if (bearer != "") s.WithRequestHeader("Authorization", "Bearer " + (bearer ?? token));
+            foreach (var (k, v) in defaultHeaders ?? new Dictionary<string, string>())
+                if (headers?.ContainsKey(k) != true) s.WithRequestHeader(k, v);
             foreach (var (k, v) in headers ?? new Dictionary<string, string>()) s.WithRequestHeader(k, v);
             s.IgnoreStatusCode();
         });
