@@ -15,7 +15,7 @@ public static class CreateKeyEndpoint
             return Problems.NotFound($"Project '{(id.Length <= 64 ? id : id[..64] + "...")}' is not visible to this credential.");
 
         JsonDocument? doc = null;
-        if (request.ContentLength is not 0 || request.ContentType is not null)
+        if (!string.IsNullOrEmpty(request.ContentType) || request.ContentLength > 0)
         {
             var (read, problem) = await JsonBody.ReadAsync(request, CreateProjectEndpoint.MaxBodyBytes, ct);
             if (problem is not null) return problem;
