@@ -2,7 +2,8 @@ namespace Tracing.Api.Limits;
 
 /// <summary>
 /// The projection lag, measured at most once per interval however many requests ask: within the interval the last
-/// value is returned; after it, one caller starts a new measurement and everyone keeps the last value until it lands.
+/// value is returned; after it, the first caller measures anew (and waits for it) while concurrent callers keep the
+/// last value until it lands.
 /// A failed measurement keeps the last value (ingest is not stopped by a monitoring query).
 /// </summary>
 public sealed class LagSampler(Func<CancellationToken, Task<long>> measure, TimeProvider clock, TimeSpan every, ILogger<LagSampler> log)
@@ -17,9 +18,9 @@ public sealed class LagSampler(Func<CancellationToken, Task<long>> measure, Time
         lock (_gate)
         {
             if (_last is { } fresh && clock.GetUtcNow() - fresh.At < every) return fresh.Lag;
+            if (_pending is not null && _last is { } stale) return stale.Lag;
             // Task.Run: the refresh must never complete inline while this lock is held.
             pending = _pending ??= Task.Run(RefreshAsync, CancellationToken.None);
-            if (_last is { } stale) return stale.Lag;
         }
         return await pending.WaitAsync(ct);
     }

@@ -69,10 +69,28 @@ public sealed class LimitRules
         Assert.Equal(1, measured);
 
         clock.Now += TimeSpan.FromMilliseconds(1);
-        await sampler.CurrentAsync(default); // stale: starts one refresh, answers with the last value meanwhile
-        await WaitUntil(() => measured == 2);
-        await WaitUntil(() => sampler.CurrentAsync(default).AsTask().Result == 200);
+        Assert.Equal(200, await sampler.CurrentAsync(default)); // stale: this caller measures anew
+        Assert.Equal(200, await sampler.CurrentAsync(default));
         Assert.Equal(2, measured);
+    }
+
+    [Fact]
+    public async Task while_one_caller_measures_the_others_keep_the_last_value()
+    {
+        var clock = new ManualClock();
+        var gate = new TaskCompletionSource<long>();
+        var calls = 0;
+        var sampler = new LagSampler(_ => ++calls == 1 ? Task.FromResult(7L) : gate.Task, clock, TimeSpan.FromMilliseconds(500),
+            NullLogger<LagSampler>.Instance);
+        Assert.Equal(7, await sampler.CurrentAsync(default));
+        clock.Now += TimeSpan.FromSeconds(1);
+        var measuring = sampler.CurrentAsync(default).AsTask();
+        await WaitUntil(() => calls == 2);
+        Assert.Equal(7, await sampler.CurrentAsync(default));
+        gate.SetResult(9);
+        Assert.Equal(9, await measuring);
+        Assert.Equal(9, await sampler.CurrentAsync(default));
+        Assert.Equal(2, calls);
     }
 
     [Fact]
