@@ -1,0 +1,97 @@
+using System.Text.Json;
+
+namespace Tracing.Tests.Access;
+
+/// <summary>The credentials every operation is tried with (columns of the isolation table).</summary>
+public enum Credential
+{
+    None,
+    ExpiredJwt,
+    OtherProjectKey,
+    OtherWorkspaceKey,
+    ViewerJwt,
+    Service,
+    OwnerKey,
+    AdminJwt,
+}
+
+/// <summary>One request: method, URL (relative), optional body.</summary>
+public sealed record Probe(string Method, string Url, string? Body = null, string? ContentType = null)
+{
+    public static Probe Json(string method, string url, object body) => new(method, url, JsonSerializer.Serialize(body), "application/json");
+}
+
+/// <summary>
+/// The exact status each credential gets, per operation. The owner's workspace has project "proj" with one session
+/// (events, an analysis, an artifact); "other project" is a key of project "other" of that workspace; "other
+/// workspace" a key of project "proj" of another workspace; console tokens (JWTs) belong to the owner's workspace
+/// and name the project (X-Tracing-Project) when <see cref="Row.ConsoleNamesProject"/>; the service credential acts
+/// for the owner's workspace and project.
+/// </summary>
+public sealed record Expect(int None, int ExpiredJwt, int OtherProjectKey, int OtherWorkspaceKey, int ViewerJwt, int Service, int OwnerKey, int AdminJwt)
+{
+    public int For(Credential c) => c switch
+    {
+        Credential.None => None,
+        Credential.ExpiredJwt => ExpiredJwt,
+        Credential.OtherProjectKey => OtherProjectKey,
+        Credential.OtherWorkspaceKey => OtherWorkspaceKey,
+        Credential.ViewerJwt => ViewerJwt,
+        Credential.Service => Service,
+        Credential.OwnerKey => OwnerKey,
+        _ => AdminJwt,
+    };
+}
+
+public sealed record Row(string Method, string Path, bool ConsoleNamesProject, Func<IsolationWorld, Task<Probe>> Request, Expect Expect)
+{
+    public string Operation => $"{Method} {Path}";
+}
+
+/// <summary>
+/// One row per operation of the OpenAPI document (IsolationMatrix fails on an operation without a row). To add an
+/// operation: one Row with a request that would succeed for the owner, and the status of each column.
+/// </summary>
+public static class IsolationTable
+{
+    private static Task<Probe> P(Probe p) => Task.FromResult(p);
+
+    //                                                      none expJwt othPrj othWs viewer service owner admin
+    public static readonly Row[] Rows =
+    [
+        new("POST", "/api/traces", true, w => P(Probe.Json("POST", "/api/traces", new { id = w.FreshId() })),
+            new Expect(401, 401, 201, 201, 403, 403, 201, 201)),
+        new("POST", "/api/traces/{id}/events", true, w => P(Probe.Json("POST", $"/api/traces/{w.SessionId}/events", new { seq = w.NextSeq(), type = "log" })),
+            new Expect(401, 401, 404, 404, 403, 403, 201, 201)),
+        new("GET", "/api/traces/{id}/events", true, w => P(new Probe("GET", $"/api/traces/{w.SessionId}/events")),
+            new Expect(401, 401, 404, 404, 200, 403, 200, 200)),
+        new("GET", "/api/traces/{id}", true, w => P(new Probe("GET", $"/api/traces/{w.SessionId}")),
+            new Expect(401, 401, 404, 404, 200, 403, 200, 200)),
+        new("GET", "/api/sessions", false, w => P(new Probe("GET", "/api/sessions")),
+            new Expect(401, 401, 200, 200, 200, 403, 200, 200)),
+        new("POST", "/api/traces/{id}/analyze", true, w => P(new Probe("POST", $"/api/traces/{w.SessionId}/analyze")),
+            new Expect(401, 401, 404, 404, 403, 403, 200, 200)),
+        new("GET", "/api/traces/{id}/analysis", true, w => P(new Probe("GET", $"/api/traces/{w.SessionId}/analysis")),
+            new Expect(401, 401, 404, 404, 200, 403, 200, 200)),
+        new("PUT", "/api/traces/{id}/analysis", true, w => P(Probe.Json("PUT", $"/api/traces/{w.SessionId}/analysis",
+                new { detector_version = "external@1", last_seq = 1, findings = Array.Empty<object>() })),
+            new Expect(401, 401, 403, 403, 403, 200, 403, 403)),
+        new("GET", "/api/stream", true, w => P(new Probe("GET", $"/api/stream?session_id={w.SessionId}")),
+            new Expect(401, 401, 404, 404, 200, 403, 200, 200)),
+        new("POST", "/api/stream/tickets", false, w => P(new Probe("POST", "/api/stream/tickets")),
+            new Expect(401, 401, 200, 200, 200, 403, 200, 200)),
+        new("POST", "/api/traces/{id}/artifacts", true, w => P(new Probe("POST", $"/api/traces/{w.SessionId}/artifacts?kind=log", "a log line", "text/plain")),
+            new Expect(401, 401, 404, 404, 403, 403, 201, 201)),
+        new("GET", "/artifacts/{artifact_id}", false, w => P(new Probe("GET", $"/artifacts/{w.ArtifactId}")),
+            new Expect(401, 401, 404, 404, 302, 403, 302, 302)),
+        // The signed link is a bearer capability for its TTL (ADR 0006): no credential is needed or consulted.
+        new("GET", "/artifacts/{artifact_id}/content", false, w => P(new Probe("GET", w.SignedLink)),
+            new Expect(200, 200, 200, 200, 200, 200, 200, 200)),
+        new("POST", "/api/projects", false, w => P(Probe.Json("POST", "/api/projects", new { id = w.FreshId() })),
+            new Expect(401, 401, 403, 403, 403, 403, 403, 201)),
+        new("POST", "/api/projects/{id}/keys", false, w => P(Probe.Json("POST", "/api/projects/proj/keys", new { name = "matrix" })),
+            new Expect(401, 401, 403, 403, 403, 403, 403, 201)),
+        new("DELETE", "/api/keys/{id}", false, async w => new Probe("DELETE", $"/api/keys/{await w.ThrowawayKeyAsync()}"),
+            new Expect(401, 401, 403, 403, 403, 403, 403, 204)),
+    ];
+}
