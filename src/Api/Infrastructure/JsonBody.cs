@@ -53,8 +53,15 @@ public static class JsonBody
 
     private sealed class LimitExceededException : Exception;
 
+    /// <summary>
+    /// Counts bytes against the limit and checks they are UTF-8 as they stream by: System.Text.Json only notices invalid
+    /// UTF-8 inside a string when the string is read (an InvalidOperationException, far from here).
+    /// </summary>
     private sealed class LimitedStream(Stream inner, long limit) : Stream
     {
+        private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        private readonly Decoder _utf8 = Strict.GetDecoder();
+        private readonly char[] _chars = new char[4096];
         private long _read;
         public override bool CanRead => true;
         public override bool CanSeek => false;
@@ -62,20 +69,34 @@ public static class JsonBody
         public override long Length => throw new NotSupportedException();
         public override long Position { get => _read; set => throw new NotSupportedException(); }
         public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
-            Count(await inner.ReadAsync(buffer, ct));
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = inner.Read(buffer, offset, count);
+            Check(buffer.AsSpan(offset, n), atEnd: n == 0 && count > 0);
+            return n;
+        }
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            var n = await inner.ReadAsync(buffer, ct);
+            Check(buffer.Span[..n], atEnd: n == 0 && buffer.Length > 0);
+            return n;
+        }
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
             ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-        private int Count(int n)
+        private void Check(ReadOnlySpan<byte> bytes, bool atEnd)
         {
-            _read += n;
+            _read += bytes.Length;
             if (_read > limit) throw new LimitExceededException();
-            return n;
+            do
+            {
+                // Throws DecoderFallbackException; at the end of the body an unfinished sequence is invalid too.
+                _utf8.Convert(bytes, _chars, atEnd, out var used, out _, out _);
+                bytes = bytes[used..];
+            } while (!bytes.IsEmpty);
         }
     }
 }

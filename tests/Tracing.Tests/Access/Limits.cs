@@ -127,7 +127,7 @@ public sealed class Limits
     }
 
     [Fact]
-    public async Task kestrel_refuses_too_many_or_too_large_headers_and_a_json_route_takes_its_own_body_limit()
+    public async Task kestrel_refuses_too_many_or_too_large_headers_and_nul_in_paths_and_a_json_route_takes_its_own_body_limit()
     {
         await using var api = await LoopbackApi.StartAsync("Tracing:RunBackground=false");
         var http = await KeyAsync(api, "ws-" + Guid.NewGuid().ToString("N")[..12]);
@@ -139,6 +139,9 @@ public sealed class Limits
         var large = new HttpRequestMessage(HttpMethod.Get, "/api/sessions");
         large.Headers.Add("X-Filler", new string('x', 40 * 1024));
         Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, (await http.SendAsync(large)).StatusCode);
+
+        var nul = await http.GetAsync("/api/traces/a%00b");
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
 
         // 2 MiB of events: above Kestrel's 1 MiB default, within the events route's own 16 MiB.
         Assert.Equal(HttpStatusCode.Created, (await Create(http, "big")).StatusCode);

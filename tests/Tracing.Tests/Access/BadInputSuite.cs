@@ -1,0 +1,95 @@
+using System.Net.Http.Headers;
+using Tracing.Tests.Support;
+using Xunit;
+
+namespace Tracing.Tests.Access;
+
+/// <summary>
+/// Every generated bad input of <see cref="BadInputs"/> gets a 4xx problem document (never a 500), and the store holds
+/// exactly what it held before: the workspace's events, projects and keys are counted before and after.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class BadInputSuite(AppFixture app)
+{
+    private static readonly List<BadInput> Inputs = BadInputs.All().ToList();
+
+    public static TheoryData<string> Cases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var input in Inputs) data.Add(input.ToString());
+        return data;
+    }
+
+    private static async Task<(long Events, long Projects, long Keys)> CountAsync(string workspace)
+    {
+        var s = AppFixture.Schema;
+        var rows = await Database.QueryAsync(
+            $"select (select count(*) from {s}.mt_events where tenant_id = $1), " +
+            $"(select count(*) from {s}.mt_doc_project where data ->> 'workspace_id' = $1), " +
+            $"(select count(*) from {s}.mt_doc_apikey where data ->> 'workspace_id' = $1)",
+            r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)), workspace);
+        return rows[0];
+    }
+
+    [Fact]
+    public void every_write_endpoint_gets_bad_inputs()
+    {
+        Assert.Equal(
+            ["Analyze", "AppendEvents", "CreateKey", "CreateProject", "CreateTrace", "PutAnalysis", "RegisterArtifact", "RevokeKey", "UploadArtifact"],
+            Inputs.Select(i => i.Target).Distinct().Order());
+        Assert.Equal(Inputs.Count, Inputs.Select(i => i.ToString()).Distinct().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task a_bad_input_is_a_4xx_problem_and_stores_nothing(string name)
+    {
+        var input = Inputs.Single(i => i.ToString() == name);
+        var owner = await app.NewClientAsync(project: "proj");
+        await owner.CreateSession("s");
+        var before = await CountAsync(owner.Workspace);
+
+        using var request = new HttpRequestMessage(new HttpMethod(input.Method), input.Url);
+        switch (input.Sender)
+        {
+            case Sender.OwnerKey:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", owner.Token);
+                break;
+            case Sender.Service:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AppFixture.ServiceToken);
+                request.Headers.Add("X-Tracing-Workspace", owner.Workspace);
+                request.Headers.Add("X-Tracing-Project", "proj");
+                break;
+            default:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Hs256(owner.Workspace, "admin"));
+                break;
+        }
+        if (input.Body is not null)
+        {
+            request.Content = new ByteArrayContent(input.Body);
+            if (input.ContentType is not null) request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(input.ContentType);
+        }
+
+        using var http = app.Host.Server.CreateClient();
+        using var response = await http.SendAsync(request);
+        var status = (int)response.StatusCode;
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.True(status is >= 400 and < 500, $"{name}: {status} {body[..Math.Min(body.Length, 300)]}");
+        if (input.Expected is { } expected) Assert.True(expected == status, $"{name}: expected {expected}, got {status} {body[..Math.Min(body.Length, 300)]}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await CountAsync(owner.Workspace));
+    }
+
+    [Fact]
+    public async Task valid_multibyte_utf8_split_across_reads_is_accepted()
+    {
+        var owner = await app.NewClientAsync();
+        var id = await owner.CreateSession();
+        var text = string.Concat(Enumerable.Repeat("é€😀ß", 20_000)); // ~200 KB, sequences straddle every buffer boundary
+        var reply = await owner.Append(id, TestClient.Ev(1, payload: new { text }));
+        Assert.Equal(200, reply.Status);
+        var stored = (await owner.ReadAll(id)).Single().GetProperty("payload").GetProperty("text").GetString();
+        Assert.Equal(text, stored);
+    }
+}
