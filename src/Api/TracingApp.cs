@@ -33,6 +33,7 @@ public static class TracingApp
         builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingStream(config);
         builder.AddTracingLimits();
+        builder.AddRequestLog();
         builder.Services.AddTracingProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -52,6 +53,7 @@ public static class TracingApp
         app.Services.GetRequiredService<IArtifactStore>();
         app.ReportAccess();
         app.UseRequestIds();
+        app.UseRequestLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
