@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Options;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Live;
@@ -134,13 +133,18 @@ public sealed class BearerAuthentication(
         return AuthenticateResult.Fail(denial.Detail);
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        if (Context.Items[DenialItem] is Denial d) return ProblemWriter.WriteAsync(Context, d.Status, d.Slug, d.Title, d.Detail);
+        if (Context.Items[DenialItem] is Denial d)
+        {
+            await ProblemWriter.WriteAsync(Context, d.Status, d.Slug, d.Title, d.Detail);
+            return;
+        }
         Response.Headers.WWWAuthenticate = "Bearer";
-        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
-        return ProblemWriter.WriteAsync(Context, 401, "unauthorized", "Unauthorized",
-            failure ?? "Missing or invalid credential: send Authorization: Bearer <api key or console token>.");
+        // The cached result of this request's authentication: its failure says why (expired, revoked, ...), never the token.
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        await ProblemWriter.WriteAsync(Context, 401, "unauthorized", "Unauthorized",
+            failure ?? "Missing credential: send Authorization: Bearer <api key or console token>.");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>

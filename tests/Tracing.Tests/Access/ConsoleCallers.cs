@@ -126,6 +126,7 @@ public sealed class ConsoleCallers(AppFixture app)
         Assert.Equal("application/problem+json", reply.ContentType);
         Assert.Equal("Bearer", reply.Headers["WWW-Authenticate"]);
         Assert.DoesNotContain(token, reply.Text);
+        if (kind == "expired") Assert.Equal("The token has expired.", reply.Body.GetProperty("detail").GetString());
     }
 
     [Fact]
