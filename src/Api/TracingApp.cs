@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.AspNetCore.Diagnostics;
 using Scalar.AspNetCore;
 using Tracing.Api.Access;
@@ -20,6 +22,12 @@ public static class TracingApp
     {
         var builder = WebApplication.CreateBuilder(args);
         var config = builder.Configuration;
+        // ./tracing run starts the app from the repo root: the appsettings.json shipped beside the binary is the
+        // lowest-precedence source, so log levels and defaults apply wherever the content root is.
+        config.Sources.Insert(0, new JsonConfigurationSource
+        {
+            Path = "appsettings.json", Optional = true, FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        });
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddTracingStore(TracingSettings.Store(config, TracingSettings.RunBackground(config)))
