@@ -10,6 +10,7 @@ using Tracing.Api.Infrastructure;
 using Tracing.Api.Live;
 using Tracing.Projections;
 using Tracing.Workers;
+using Tracing.Workers.Incidents;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -33,6 +34,7 @@ public static class TracingApp
         builder.Services.AddTracingStore(TracingSettings.Store(config, TracingSettings.RunBackground(config)))
             .IntegrateWithWolverine();
         builder.Services.AddTracingAnalysis(config);
+        builder.Services.AddTracingIncidents(config);
         builder.Host.UseWolverine(opts => opts.ConfigureTracing());
         builder.Services.AddSingleton<EventAppender>();
         builder.Services.AddSingleton<KeyIssuer>();

@@ -1,18 +1,25 @@
 using System.Security.Cryptography;
 using Marten;
 using Tracing.Domain.Access;
+using Tracing.Domain.Audit;
+using Tracing.Projections.Audit;
 
 namespace Tracing.Api.Access;
 
-/// <summary>Creates workspaces and projects on demand and issues / revokes API keys. Used by the CLI.</summary>
+/// <summary>Creates workspaces and projects on demand and issues / revokes API keys. Used by the CLI. Each issue and
+/// revocation is audited in the key's workspace, in the same transaction.</summary>
 public sealed class KeyIssuer(IDocumentStore store, TimeProvider clock)
 {
     public sealed record Issued(ApiKey Record, string Token);
 
-    public async Task<Issued> CreateAsync(string workspaceId, string projectId, string name, string[] scopes, CancellationToken ct)
+    public const string CliActor = "cli";
+
+    public async Task<Issued> CreateAsync(string workspaceId, string projectId, string name, string[] scopes, CancellationToken ct,
+        string actor = CliActor)
     {
         var now = clock.GetUtcNow();
-        await using var session = store.LightweightSession();
+        // A tenant session: it writes the registry documents (single-tenanted) and the audit entry (the workspace's).
+        await using var session = store.LightweightSession(workspaceId);
         if (await session.LoadAsync<Workspace>(workspaceId, ct) is null)
             session.Store(new Workspace { Id = workspaceId, CreatedAt = now });
         var projectDoc = Project.DocumentId(workspaceId, projectId);
@@ -29,17 +36,25 @@ public sealed class KeyIssuer(IDocumentStore store, TimeProvider clock)
             SecretHash = ApiKeyFormat.Hash(secretText), CreatedAt = now,
         };
         session.Store(key);
+        session.Store(AuditEntries.New(now, projectId, AuditActions.KeyCreated, "key:" + id, actor, before: null,
+            after: new { key_id = id, project_id = projectId, name, scopes }));
         await session.SaveChangesAsync(ct);
         return new Issued(key, token);
     }
 
-    public async Task<bool> RevokeAsync(string keyId, CancellationToken ct)
+    public async Task<bool> RevokeAsync(string keyId, CancellationToken ct, string actor = CliActor)
     {
-        await using var session = store.LightweightSession();
-        var key = await session.LoadAsync<ApiKey>(keyId, ct);
+        ApiKey? key;
+        await using (var lookup = store.QuerySession())
+            key = await lookup.LoadAsync<ApiKey>(keyId, ct);
         if (key is null) return false;
-        key.RevokedAt ??= clock.GetUtcNow();
+        if (key.RevokedAt is not null) return true;
+        var now = clock.GetUtcNow();
+        key.RevokedAt = now;
+        await using var session = store.LightweightSession(key.WorkspaceId);
         session.Store(key);
+        session.Store(AuditEntries.New(now, key.ProjectId, AuditActions.KeyRevoked, "key:" + key.Id, actor,
+            before: new { revoked_at = (DateTimeOffset?)null }, after: new { revoked_at = now }));
         await session.SaveChangesAsync(ct);
         return true;
     }

@@ -1,0 +1,22 @@
+using System.Globalization;
+
+namespace Tracing.Api.Infrastructure;
+
+/// <summary>Strong ETags over a version number, and If-Match checks against them (RFC 9110).</summary>
+public static class ETags
+{
+    public static string For(long version) => "\"" + version.ToString(CultureInfo.InvariantCulture) + "\"";
+
+    /// <summary>True when the If-Match header (a list of entity tags or *) names this version.</summary>
+    public static bool Matches(string ifMatch, long version)
+    {
+        var current = For(version);
+        foreach (var raw in ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (raw == "*") return true;
+            var tag = raw.StartsWith("W/", StringComparison.Ordinal) ? raw[2..] : raw;
+            if (tag == current || tag == current.Trim('"')) return true;
+        }
+        return false;
+    }
+}
