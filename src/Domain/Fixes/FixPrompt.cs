@@ -30,7 +30,7 @@ public static partial class FixPrompt
         return [("system", system), ("user", user.ToString())];
     }
 
-    [GeneratedRegex(@"```(?:diff|patch)?[ \t]*\n(.*?)```", RegexOptions.Singleline)]
+    [GeneratedRegex(@"```[A-Za-z]*[ \t]*\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex Fenced();
 
     /// <summary>

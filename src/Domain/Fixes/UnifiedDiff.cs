@@ -108,6 +108,7 @@ public static partial class UnifiedDiff
             var line = lines[i];
             if (current is not null && (oldSeen < current.OldCount || newSeen < current.NewCount))
             {
+                if (line.Length == 0 && i == lines.Length - 1) break; // the diff's final newline, not a line
                 var op = line.Length == 0 ? ' ' : line[0]; // an empty line is an empty context line whose space was trimmed
                 var text = line.Length == 0 ? "" : line[1..];
                 switch (op)
