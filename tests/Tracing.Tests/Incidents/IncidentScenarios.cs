@@ -74,3 +74,9 @@ public static class IncidentScenarios
         string contentType = "application/merge-patch+json") =>
         client.Send("PATCH", $"/api/incidents/{id}", body, contentType, headers: ifMatch is null ? null : new Dictionary<string, string> { ["If-Match"] = ifMatch });
 }
+
+public static class TestClientActors
+{
+    /// <summary>The actor the API records for this client's key.</summary>
+    public static string Actor(this TestClient client) => "key:" + client.KeyId;
+}
