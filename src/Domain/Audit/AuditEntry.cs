@@ -8,7 +8,7 @@ namespace Tracing.Domain.Audit;
 /// </summary>
 public sealed class AuditEntry
 {
-    /// <summary>"aud_" + 12 hex of Unix milliseconds + 10 random hex: sorts by time, used as the list cursor.</summary>
+    /// <summary>"aud_" + 16 hex of UTC ticks + 6 random hex (<see cref="SortableIds"/>): sorts by time; the list cursor.</summary>
     public string Id { get; set; } = "";
     public string? ProjectId { get; set; }
     /// <summary>e.g. <c>incident.updated</c>, <c>incident.fix_agent_dispatched</c>, <c>key.created</c>.</summary>
