@@ -31,7 +31,9 @@ public sealed class FixAgentRunner(IDocumentStore store, FixModelClient model, T
             incident = await query.LoadAsync<Incident>(msg.IncidentId, ct);
             config = await query.LoadAsync<AgentConfig>(msg.ProjectId, ct);
         }
-        if (incident is null || incident.ProjectId != msg.ProjectId) return;
+        // The dispatch was accepted against this read model; missing now means an in-place rebuild: retry later.
+        if (incident is null) throw new InvalidOperationException($"Incident {msg.IncidentId} is not in the read model yet.");
+        if (incident.ProjectId != msg.ProjectId) return;
         var text = config?.Content ?? "";
         var (mode, reason, plan) = await ProposeAsync(incident, text, ct);
         logger.LogInformation("Fix proposal for {Incident}: {Mode} {Reason}", msg.IncidentId, mode, reason);
