@@ -21,7 +21,7 @@ public static class IncidentAccess
 
     public static IResult Ok(HttpContext http, Incident incident)
     {
-        http.Response.Headers.ETag = ETags.For(incident.StreamVersion);
+        http.Response.Headers.ETag = ETags.For(incident.StreamVersion, incident.Reopens);
         return TypedResults.Ok(IncidentView.From(incident));
     }
 }

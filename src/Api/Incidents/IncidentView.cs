@@ -34,7 +34,7 @@ public sealed record IncidentView(
         i.FixProposal is { } f
             ? new FixProposalView(f.DispatchId, f.Status, f.Mode, f.Reason, f.Plan, f.Diff, f.ConfigSha256, f.RequestedBy, f.RequestedAt, f.ProposedAt)
             : null,
-        i.StreamVersion, ETags.For(i.StreamVersion), i.UpdatedAt);
+        i.StreamVersion, ETags.For(i.StreamVersion, i.Reopens), i.UpdatedAt);
 }
 
 public sealed record IncidentSampleView(string SessionId, long CriticalStep, string Summary, DateTimeOffset SeenAt);

@@ -11,7 +11,7 @@ namespace Tracing.Api.Incidents;
 
 /// <summary>
 /// PATCH /api/incidents/{id}: status and owner by JSON merge patch, with optimistic concurrency (If-Match on the
-/// incident stream version). The change is events on the incident stream plus an audit entry, in one transaction.
+/// incident stream version and the reopen count). The change is events on the incident stream plus an audit entry, in one transaction.
 /// The answer is computed, not read back from the async read model: the read model as loaded, caught up with the
 /// incident stream events it has not folded yet, plus the new events, all through the projection's own fold methods.
 /// </summary>
@@ -40,10 +40,9 @@ public static class PatchIncidentEndpoint
             var key = IncidentIds.StreamKey(incident!.ProjectId, id);
             var stream = await session.Events.FetchForWriting<IncidentTriage>(key, ct);
             var version = stream.CurrentVersion ?? 0;
-            if (ifMatch.Length > 0 && !ETags.Matches(ifMatch, version)) return Stale(version);
-
             if (incident.StreamVersion < version)
                 IncidentStreamFold.Apply(incident, await session.Events.FetchStreamAsync(key, 0, null, incident.StreamVersion + 1, ct));
+            if (ifMatch.Length > 0 && !ETags.Matches(ifMatch, version, incident.Reopens)) return Stale(ETags.For(version, incident.Reopens));
             var before = new { status = incident.Status, owner = incident.Owner };
             var now = clock.GetUtcNow();
             var events = IncidentTriageDecision.Decide(id, incident.ProjectId, incident.Status, incident.Owner, patch!, caller.Actor, now);
@@ -67,8 +66,8 @@ public static class PatchIncidentEndpoint
         }
     }
 
-    private static IResult Stale(long? current) =>
+    private static IResult Stale(string? current) =>
         Problems.Problem(412, "precondition-failed", "Precondition failed",
             "If-Match does not match the incident's current ETag: read it again and re-apply the change.",
-            current is { } v ? new Dictionary<string, object?> { ["etag"] = ETags.For(v) } : null);
+            current is null ? null : new Dictionary<string, object?> { ["etag"] = current });
 }

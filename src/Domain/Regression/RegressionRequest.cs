@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Tracing.Domain.Sessions;
 
 namespace Tracing.Domain.Regression;
 
@@ -34,7 +33,7 @@ public sealed record RegressionRequest(IReadOnlyList<string>? SessionIds, DateTi
                     ids = [];
                     foreach (var v in p.Value.EnumerateArray())
                     {
-                        if (v.ValueKind != JsonValueKind.String || !Sessions.SessionIds.IsValid(v.GetString()))
+                        if (v.ValueKind != JsonValueKind.String || !Tracing.Domain.Sessions.SessionIds.IsValid(v.GetString()))
                             return (null, "after.session_ids", "every session id must be a string of 1-128 characters [A-Za-z0-9._:-]");
                         if (!ids.Contains(v.GetString()!)) ids.Add(v.GetString()!);
                     }

@@ -23,6 +23,8 @@ public sealed class Incident
     public string Status { get; set; } = IncidentStatus.Open;
     public string? Owner { get; set; }
     public bool Regressed { get; set; }
+    /// <summary>How often a regression reopened the incident: part of the ETag, as it changes the status without an event.</summary>
+    public int Reopens { get; set; }
     public DateTimeOffset? RegressedAt { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
     public long Occurrences { get; set; }
@@ -74,6 +76,7 @@ public sealed class Incident
             {
                 Status = IncidentStatus.Open;
                 Regressed = true;
+                Reopens++;
                 RegressedAt = f.AnalyzedAt;
             }
         }

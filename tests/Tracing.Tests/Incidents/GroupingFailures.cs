@@ -40,7 +40,7 @@ public sealed class GroupingFailures(AppFixture app)
         Assert.StartsWith("tool_error (", incident.GetProperty("title").GetString());
         Assert.Equal([s2, s1], incident.GetProperty("samples").EnumerateArray().Select(s => s.GetProperty("session_id").GetString()));
         Assert.All(incident.GetProperty("samples").EnumerateArray(), s => Assert.Equal(3, s.GetProperty("critical_step").GetInt64()));
-        Assert.Equal("\"0\"", incident.GetProperty("etag").GetString());
+        Assert.Equal("\"0-0\"", incident.GetProperty("etag").GetString());
 
         var other = IncidentIds.For(client.Project, await client.FingerprintAsync(s3, "tool_error"));
         Assert.NotEqual(id, other);

@@ -24,30 +24,30 @@ public sealed class TriagingIncidents(AppFixture app)
     public async Task patch_sets_status_and_owner_and_answers_with_the_updated_incident_and_its_etag()
     {
         var (client, id, _) = await IncidentAsync();
-        var reply = await client.Patch(id, "{\"status\":\"acknowledged\",\"owner\":\"alice\"}", ifMatch: "\"0\"");
+        var reply = await client.Patch(id, "{\"status\":\"acknowledged\",\"owner\":\"alice\"}", ifMatch: "\"0-0\"");
         Assert.Equal(200, reply.Status);
         Assert.Equal("acknowledged", reply.Body.GetProperty("status").GetString());
         Assert.Equal("alice", reply.Body.GetProperty("owner").GetString());
-        Assert.Equal("\"2\"", reply.Headers["ETag"]);
-        Assert.Equal("\"2\"", reply.Body.GetProperty("etag").GetString());
+        Assert.Equal("\"2-0\"", reply.Headers["ETag"]);
+        Assert.Equal("\"2-0\"", reply.Body.GetProperty("etag").GetString());
 
         // Straight away, before the read model caught up: the answer already includes the previous change.
         var second = await client.Patch(id, "{\"owner\":null}", contentType: "application/json");
         Assert.Equal(200, second.Status);
         Assert.Equal("acknowledged", second.Body.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, second.Body.GetProperty("owner").ValueKind);
-        Assert.Equal("\"3\"", second.Headers["ETag"]);
+        Assert.Equal("\"3-0\"", second.Headers["ETag"]);
 
         var stored = await client.WaitForIncidentAsync(app, id, i => i.GetProperty("version").GetInt64() == 3);
         Assert.Equal(second.Text, stored.GetRawText());
         var get = await client.Get($"/api/incidents/{id}");
-        Assert.Equal("\"3\"", get.Headers["ETag"]);
+        Assert.Equal("\"3-0\"", get.Headers["ETag"]);
         Assert.Equal(1, (await client.Get("/api/incidents?status=acknowledged")).Body.GetProperty("data").GetArrayLength());
 
         // A patch that changes nothing records nothing.
         var same = await client.Patch(id, "{\"status\":\"acknowledged\"}");
         Assert.Equal(200, same.Status);
-        Assert.Equal("\"3\"", same.Headers["ETag"]);
+        Assert.Equal("\"3-0\"", same.Headers["ETag"]);
         Assert.Equal(3, (await IncidentEventCountAsync(client, id))[0]);
     }
 
@@ -98,13 +98,13 @@ public sealed class TriagingIncidents(AppFixture app)
     public async Task a_stale_if_match_is_412_and_the_current_one_succeeds()
     {
         var (client, id, _) = await IncidentAsync();
-        Assert.Equal(200, (await client.Patch(id, "{\"owner\":\"alice\"}", ifMatch: "\"0\"")).Status);
-        var stale = await client.Patch(id, "{\"owner\":\"bob\"}", ifMatch: "\"0\"");
+        Assert.Equal(200, (await client.Patch(id, "{\"owner\":\"alice\"}", ifMatch: "\"0-0\"")).Status);
+        var stale = await client.Patch(id, "{\"owner\":\"bob\"}", ifMatch: "\"0-0\"");
         Assert.Equal(412, stale.Status);
         Assert.Equal("application/problem+json", stale.ContentType);
-        Assert.Equal("\"1\"", stale.Body.GetProperty("etag").GetString());
+        Assert.Equal("\"1-0\"", stale.Body.GetProperty("etag").GetString());
         Assert.Equal(412, (await client.Patch(id, "{\"owner\":\"bob\"}", ifMatch: "\"garbage\"")).Status);
-        var current = await client.Patch(id, "{\"owner\":\"bob\"}", ifMatch: "W/\"1\"");
+        var current = await client.Patch(id, "{\"owner\":\"bob\"}", ifMatch: "W/\"1-0\"");
         Assert.Equal(200, current.Status);
         Assert.Equal("bob", current.Body.GetProperty("owner").GetString());
         Assert.Equal(200, (await client.Patch(id, "{\"status\":\"ignored\"}", ifMatch: "*")).Status);
@@ -132,8 +132,12 @@ public sealed class TriagingIncidents(AppFixture app)
         Assert.NotEqual(JsonValueKind.Null, reopened.GetProperty("regressed_at").ValueKind);
         Assert.Equal(newer, reopened.GetProperty("samples")[0].GetProperty("session_id").GetString());
 
+        // The reopen changed the ETag: a resolve based on the state read before it is stale.
+        Assert.Equal("\"1-1\"", reopened.GetProperty("etag").GetString());
+        Assert.Equal(412, (await client.Patch(id, "{\"status\":\"resolved\"}", ifMatch: resolved.Headers["ETag"])).Status);
+
         // Resolving again clears the flag; the PATCH answer already knows the incident had reopened.
-        var again = await client.Patch(id, "{\"status\":\"resolved\"}");
+        var again = await client.Patch(id, "{\"status\":\"resolved\"}", ifMatch: "\"1-1\"");
         Assert.Equal("resolved", again.Body.GetProperty("status").GetString());
         Assert.False(again.Body.GetProperty("regressed").GetBoolean());
     }
