@@ -2,6 +2,7 @@ using Tracing.Api.Access;
 using Tracing.Api.Artifacts;
 using Tracing.Api.Analysis;
 using Tracing.Api.Events;
+using Tracing.Api.Incidents;
 using Tracing.Api.Limits;
 using Tracing.Api.Sessions;
 using Tracing.Api.Live;
@@ -74,6 +75,7 @@ public static class Routes
             .Accepts<ExternalAnalysisBody>("application/json")
             .Produces<AnalysisResponse>(200).ProducesProblem(400).ProducesProblem(415).ProducesProblem(422);
 
+        api.MapIncidents();
         api.MapTracingStream();
         api.MapTracingProjects();
 

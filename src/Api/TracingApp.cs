@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.AspNetCore.Diagnostics;
 using Scalar.AspNetCore;
 using Tracing.Api.Access;
@@ -9,6 +11,7 @@ using Tracing.Api.Limits;
 using Tracing.Api.Live;
 using Tracing.Projections;
 using Tracing.Workers;
+using Tracing.Workers.Incidents;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -21,11 +24,18 @@ public static class TracingApp
     {
         var builder = WebApplication.CreateBuilder(args);
         var config = builder.Configuration;
+        // ./tracing run starts the app from the repo root: the appsettings.json shipped beside the binary is the
+        // lowest-precedence source, so log levels and defaults apply wherever the content root is.
+        config.Sources.Insert(0, new JsonConfigurationSource
+        {
+            Path = "appsettings.json", Optional = true, FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        });
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddTracingStore(TracingSettings.Store(config, TracingSettings.RunBackground(config)))
             .IntegrateWithWolverine();
         builder.Services.AddTracingAnalysis(config);
+        builder.Services.AddTracingIncidents(config);
         builder.Host.UseWolverine(opts => opts.ConfigureTracing());
         builder.Services.AddSingleton<EventAppender>();
         builder.Services.AddSingleton<KeyIssuer>();

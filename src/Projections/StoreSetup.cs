@@ -13,6 +13,7 @@ using Tracing.Projections.Analysis;
 using Tracing.Domain.Events;
 using Tracing.Domain.Sessions;
 using Tracing.Projections.Events;
+using Tracing.Projections.Incidents;
 using Tracing.Projections.Sessions;
 using Weasel.Core;
 
@@ -78,6 +79,7 @@ public static class StoreSetup
         opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Async);
         opts.Schema.For<AnalysisView>().MultiTenanted().Index(x => x.ProjectId);
         opts.Projections.Add<AnalysisViewProjection>(ProjectionLifecycle.Async);
+        opts.ConfigureIncidents();
     }
 }
 

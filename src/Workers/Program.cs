@@ -1,5 +1,6 @@
 using Tracing.Projections;
 using Tracing.Workers;
+using Tracing.Workers.Incidents;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -12,5 +13,6 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddTracingStore(new TracingStoreSettings(cs, RunDaemon: true, builder.Configuration["Tracing:Schema"] ?? "tracing"))
     .IntegrateWithWolverine();
 builder.Services.AddTracingAnalysis(builder.Configuration);
+builder.Services.AddTracingIncidents(builder.Configuration);
 builder.UseWolverine(opts => opts.ConfigureTracing());
 await builder.Build().RunAsync();

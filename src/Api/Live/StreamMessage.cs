@@ -18,7 +18,7 @@ public sealed record StreamMessage(
 
 /// <summary>
 /// Which stored events become which stream messages. Adding a message type (analysis.completed,
-/// incident.updated) is one more case here.
+/// incident.updated: see <see cref="IncidentMessages"/>) is one more case here.
 /// </summary>
 public static class StreamMessages
 {
@@ -62,10 +62,14 @@ public static class StreamMessages
                         ["detector_version"] = e.GetProperty("detector_version").GetString(), ["last_seq"] = lastSeq,
                         ["findings"] = e.GetProperty("findings").GetArrayLength(), ["trigger"] = e.GetProperty("trigger").GetString(),
                     }), Ordinal: 2);
+                foreach (var m in IncidentMessages.FromAnalysis(row, project, session, lastSeq, e)) yield return m;
                 break;
             }
             case StoreSetup.SessionStartedAlias:
                 yield return Updated(row, project, session, 0, SessionStatus.Active);
+                break;
+            case var t when IncidentMessages.IsIncidentEvent(t):
+                foreach (var m in IncidentMessages.FromIncidentStream(row, project, session)) yield return m;
                 break;
         }
     }

@@ -22,7 +22,7 @@ public static class StreamSetup
             .WithName("Stream").WithTags("Stream")
             .WithSummary("Live, workspace-scoped Server-Sent Events with exact backfill")
             .WithDescription(
-                "Messages: event.appended (a stored event), session.updated (status changes). " +
+                "Messages: event.appended (a stored event), session.updated (status changes), analysis.completed, incident.updated. " +
                 "Without session_id, each message id is the event store's global position and after_seq means that position; " +
                 "with session_id, the id is the session's seq and after_seq means that seq. The Last-Event-ID header wins over " +
                 "after_seq. The server backfills every stored event after the cursor, in order, then continues live. " +

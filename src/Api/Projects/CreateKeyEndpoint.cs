@@ -25,7 +25,7 @@ public static class CreateKeyEndpoint
         var (command, field, error) = NewKey.Parse(doc?.RootElement);
         if (command is null) return Problems.Validation(field!, error!);
 
-        var issued = await issuer.CreateAsync(caller.WorkspaceId, id, command.Name, command.Scopes, ct);
+        var issued = await issuer.CreateAsync(caller.WorkspaceId, id, command.Name, command.Scopes, ct, caller.Actor);
         response.Headers.CacheControl = "no-store";
         var k = issued.Record;
         return TypedResults.Created($"/api/keys/{k.Id}",

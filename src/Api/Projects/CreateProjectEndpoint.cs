@@ -19,7 +19,7 @@ public static class CreateProjectEndpoint
         if (!caller.CanSeeProject(command.Id))
             return Problems.Validation("id", "This request is narrowed to another project (project_id / X-Tracing-Project).");
 
-        var (project, created) = await issuer.CreateProjectAsync(caller.WorkspaceId, command.Id, ct);
+        var (project, created) = await issuer.CreateProjectAsync(caller.WorkspaceId, command.Id, caller.Actor, ct);
         var view = new ProjectView(project.ProjectId, project.WorkspaceId, project.CreatedAt);
         return created ? TypedResults.Created($"/api/projects/{project.ProjectId}", view) : TypedResults.Ok(view);
     }

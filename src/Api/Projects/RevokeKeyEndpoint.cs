@@ -15,7 +15,7 @@ public static partial class RevokeKeyEndpoint
 
     public static async Task<IResult> Handle(string id, Caller caller, KeyIssuer issuer, ApiKeyDirectory directory, CancellationToken ct)
     {
-        if (!KeyId().IsMatch(id) || !await issuer.RevokeAsync(id, caller.WorkspaceId, ct))
+        if (!KeyId().IsMatch(id) || !await issuer.RevokeAsync(id, caller.WorkspaceId, caller.Actor, ct))
             return Problems.NotFound($"Key '{(id.Length <= 64 ? id : id[..64] + "...")}' is not visible to this credential.");
         directory.Forget(id);
         return TypedResults.NoContent();

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Tracing.Tests.Incidents;
 using Tracing.Tests.Support;
 using Xunit;
 
@@ -20,14 +21,38 @@ public sealed class BadInputSuite(AppFixture app)
         return data;
     }
 
-    private static async Task<(long Events, long Projects, long Keys)> CountAsync(string workspace)
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static (AppFixture App, TestClient Owner, string Incident)? _incident;
+
+    /// <summary>One incident, built once and shared: bad input changes nothing, which is what every case checks.</summary>
+    private async Task<(TestClient Owner, string Incident)> IncidentAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (_incident is { } built && built.App == app) return (built.Owner, built.Incident);
+            var owner = await app.NewClientAsync(project: "proj");
+            await owner.CreateSession("s");
+            var failing = await owner.AnalysedSessionAsync(IncidentScenarios.ToolFailure());
+            var id = (await owner.IncidentForAsync(app, failing, "tool_error")).GetProperty("id").GetString()!;
+            _incident = (app, owner, id);
+            return (owner, id);
+        }
+        finally { Gate.Release(); }
+    }
+
+    /// <summary>What a write could leave behind in a workspace: events, projects, keys, audit entries, agent configs, runs.</summary>
+    private static async Task<long[]> CountAsync(string workspace)
     {
         var s = AppFixture.Schema;
         var rows = await Database.QueryAsync(
             $"select (select count(*) from {s}.mt_events where tenant_id = $1), " +
             $"(select count(*) from {s}.mt_doc_project where data ->> 'workspace_id' = $1), " +
-            $"(select count(*) from {s}.mt_doc_apikey where data ->> 'workspace_id' = $1)",
-            r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)), workspace);
+            $"(select count(*) from {s}.mt_doc_apikey where data ->> 'workspace_id' = $1), " +
+            $"(select count(*) from {s}.mt_doc_auditentry where tenant_id = $1), " +
+            $"(select count(*) from {s}.mt_doc_agentconfig where tenant_id = $1), " +
+            $"(select count(*) from {s}.mt_doc_regressionrun where tenant_id = $1)",
+            r => new[] { r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5) }, workspace);
         return rows[0];
     }
 
@@ -35,7 +60,8 @@ public sealed class BadInputSuite(AppFixture app)
     public void every_write_endpoint_gets_bad_inputs()
     {
         Assert.Equal(
-            ["Analyze", "AppendEvents", "CreateKey", "CreateProject", "CreateTrace", "PutAnalysis", "RegisterArtifact", "RevokeKey", "UploadArtifact"],
+            ["Analyze", "AppendEvents", "CreateKey", "CreateProject", "CreateTrace", "DispatchFixAgent", "PatchIncident", "PutAgentConfig",
+             "PutAnalysis", "RegisterArtifact", "RevokeKey", "StartRegressionRun", "UploadArtifact"],
             Inputs.Select(i => i.Target).Distinct().Order());
         Assert.Equal(Inputs.Count, Inputs.Select(i => i.ToString()).Distinct().Count());
     }
@@ -45,11 +71,22 @@ public sealed class BadInputSuite(AppFixture app)
     public async Task a_bad_input_is_a_4xx_problem_and_stores_nothing(string name)
     {
         var input = Inputs.Single(i => i.ToString() == name);
-        var owner = await app.NewClientAsync(project: "proj");
-        await owner.CreateSession("s");
+        TestClient owner;
+        var url = input.Url;
+        if (url.Contains("{incident}"))
+        {
+            var (shared, incident) = await IncidentAsync();
+            owner = shared;
+            url = url.Replace("{incident}", incident);
+        }
+        else
+        {
+            owner = await app.NewClientAsync(project: "proj");
+            await owner.CreateSession("s");
+        }
         var before = await CountAsync(owner.Workspace);
 
-        using var request = new HttpRequestMessage(new HttpMethod(input.Method), input.Url);
+        using var request = new HttpRequestMessage(new HttpMethod(input.Method), url);
         switch (input.Sender)
         {
             case Sender.OwnerKey:

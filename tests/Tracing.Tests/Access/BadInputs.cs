@@ -5,7 +5,10 @@ namespace Tracing.Tests.Access;
 /// <summary>Who sends a bad-input probe: the owner's key, the service credential (server routes) or an admin token.</summary>
 public enum Sender { OwnerKey, Service, AdminJwt }
 
-/// <summary>One malformed request. The session "s" of project "proj" exists; Expected null means "any 4xx".</summary>
+/// <summary>
+/// One malformed request. The session "s" of project "proj" exists; <c>{incident}</c> in the URL stands for an incident
+/// of that project. Expected null means "any 4xx".
+/// </summary>
 public sealed record BadInput(string Target, string Case, Sender Sender, string Method, string Url, byte[]? Body, string? ContentType, int? Expected)
 {
     public override string ToString() => $"{Target}: {Case}";
@@ -29,6 +32,8 @@ public static class BadInputs
         new("RegisterArtifact", Sender.Service, "POST", "/api/traces/s/artifacts", 16 * 1024, "storage_path"),
         new("CreateProject", Sender.AdminJwt, "POST", "/api/projects", 16 * 1024, "id"),
         new("CreateKey", Sender.AdminJwt, "POST", "/api/projects/proj/keys", 16 * 1024, "name"),
+        new("PatchIncident", Sender.OwnerKey, "PATCH", "/api/incidents/{incident}", 16 * 1024, "owner"),
+        new("StartRegressionRun", Sender.OwnerKey, "POST", "/api/incidents/{incident}/regression-runs", 64 * 1024, "after"),
     ];
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
@@ -70,6 +75,7 @@ public static class BadInputs
 
         foreach (var b in RouteSpecific()) yield return b;
         foreach (var b in Uploads()) yield return b;
+        foreach (var b in AgentConfig()) yield return b;
         foreach (var b in Paths()) yield return b;
     }
 
@@ -139,6 +145,22 @@ public static class BadInputs
         yield return Key("name with a control character", """{"name":"a\nb"}""");
     }
 
+    private static IEnumerable<BadInput> AgentConfig()
+    {
+        BadInput Put(string name, byte[] body, string? type, int expected) =>
+            new("PutAgentConfig", name, Sender.OwnerKey, "PUT", "/api/projects/proj/agent-config", body, type, expected);
+        yield return Put("xml", B("<config/>"), "application/xml", 415);
+        yield return Put("no content type", B("x"), null, 415);
+        yield return Put("text with invalid UTF-8", [0x61, 0xC3, 0x28, 0xFF], "text/plain", 400);
+        yield return Put("text with NUL", [0x61, 0x00, 0x62], "text/plain", 422);
+        yield return Put("text over 64 KiB", B(new string('x', 65 * 1024)), "text/plain", 413);
+        yield return Put("json unknown field", B("""{"content":"x","extra":1}"""), "application/json", 422);
+        yield return Put("json content a number", B("""{"content":1}"""), "application/json", 422);
+        yield return Put("json 1000-deep", B(Deep(1000, "[", "]")), "application/json", 400);
+        yield return Put("json duplicated keys", B("""{"content":"a","content":"b"}"""), "application/json", 400);
+        yield return Put("json invalid UTF-8", [.. B("{\"content\":\""), 0xC3, 0x28, .. B("\"}")], "application/json", 400);
+    }
+
     private static IEnumerable<BadInput> Uploads()
     {
         BadInput Raw(string name, string query, byte[] body, string? type, int expected) =>
@@ -179,6 +201,10 @@ public static class BadInputs
             yield return new("CreateKey", $"project id '{id[..Math.Min(id.Length, 12)]}'", Sender.AdminJwt, "POST", $"/api/projects/{id}/keys",
                 B("{}"), "application/json", 404);
             yield return new("RevokeKey", $"key id '{id[..Math.Min(id.Length, 12)]}'", Sender.AdminJwt, "DELETE", $"/api/keys/{id}", null, null, 404);
+            yield return new("PatchIncident", $"incident id '{id[..Math.Min(id.Length, 12)]}'", Sender.OwnerKey, "PATCH", $"/api/incidents/{id}",
+                B("""{"owner":"x"}"""), "application/merge-patch+json", 404);
+            yield return new("DispatchFixAgent", $"incident id '{id[..Math.Min(id.Length, 12)]}'", Sender.OwnerKey, "POST",
+                $"/api/incidents/{id}/fix-agent", null, null, 404);
         }
         yield return new("Analyze", "session of another project", Sender.OwnerKey, "POST", "/api/traces/missing/analyze", null, null, 404);
     }

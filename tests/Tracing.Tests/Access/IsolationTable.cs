@@ -93,5 +93,27 @@ public static class IsolationTable
             new Expect(401, 401, 403, 403, 403, 403, 403, 201)),
         new("DELETE", "/api/keys/{id}", false, async w => new Probe("DELETE", $"/api/keys/{await w.ThrowawayKeyAsync()}"),
             new Expect(401, 401, 403, 403, 403, 403, 403, 204)),
+
+        // Incidents (ADR 0008): reads span the workspace for console callers; changes need incidents:write.
+        new("GET", "/api/incidents", false, w => P(new Probe("GET", "/api/incidents")),
+            new Expect(401, 401, 200, 200, 200, 403, 200, 200)),
+        new("GET", "/api/incidents/{id}", false, w => P(new Probe("GET", $"/api/incidents/{w.IncidentId}")),
+            new Expect(401, 401, 404, 404, 200, 403, 200, 200)),
+        new("PATCH", "/api/incidents/{id}", false, w => P(new Probe("PATCH", $"/api/incidents/{w.IncidentId}", "{\"owner\":\"matrix\"}", "application/merge-patch+json")),
+            new Expect(401, 401, 404, 404, 403, 403, 200, 200)),
+        new("POST", "/api/incidents/{id}/fix-agent", false, w => P(new Probe("POST", $"/api/incidents/{w.IncidentId}/fix-agent")),
+            new Expect(401, 401, 404, 404, 403, 403, 202, 202)),
+        new("POST", "/api/incidents/{id}/regression-runs", false, w => P(Probe.Json("POST", $"/api/incidents/{w.IncidentId}/regression-runs",
+                new { after = new { since = DateTimeOffset.UtcNow.AddHours(-1) } })),
+            new Expect(401, 401, 404, 404, 403, 403, 202, 202)),
+        new("GET", "/api/incidents/{id}/regression-runs/{run_id}", false, w => P(new Probe("GET", $"/api/incidents/{w.IncidentId}/regression-runs/{w.RunId}")),
+            new Expect(401, 401, 404, 404, 200, 403, 200, 200)),
+        // The other workspace's key addresses its own project "proj": its own configuration, never the owner's.
+        new("PUT", "/api/projects/{project_id}/agent-config", false, w => P(new Probe("PUT", "/api/projects/proj/agent-config", "config " + w.FreshId(), "text/plain")),
+            new Expect(401, 401, 404, 200, 403, 403, 200, 200)),
+        new("GET", "/api/projects/{project_id}/agent-config", false, w => P(new Probe("GET", "/api/projects/proj/agent-config")),
+            new Expect(401, 401, 404, 200, 200, 403, 200, 200)),
+        new("GET", "/api/audit-logs", false, w => P(new Probe("GET", "/api/audit-logs")),
+            new Expect(401, 401, 200, 200, 200, 403, 200, 200)),
     ];
 }

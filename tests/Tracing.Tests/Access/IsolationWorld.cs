@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tracing.Api.Access;
 using Tracing.Domain.Access;
+using Tracing.Tests.Incidents;
 using Tracing.Tests.Support;
 using static Tracing.Tests.Support.TestClient;
 
@@ -22,6 +23,11 @@ public sealed class IsolationWorld
     public string SessionId { get; } = "iso-" + Guid.NewGuid().ToString("N")[..12];
     public string ArtifactId { get; private set; } = "";
     public string SignedLink { get; private set; } = "";
+    public string IncidentId { get; private set; } = "";
+    public string RunId { get; private set; } = "";
+
+    /// <summary>Ids of the owner's data that must never appear in what another project or workspace gets back.</summary>
+    public IEnumerable<string> OwnerIds => [SessionId, ArtifactId, IncidentId, RunId];
 
     public string FreshId() => "iso-" + Guid.NewGuid().ToString("N")[..12];
     public long NextSeq() => Interlocked.Increment(ref _seq);
@@ -64,6 +70,13 @@ public sealed class IsolationWorld
             w._seq = artifact.Body.GetProperty("event_seq").GetInt64();
             var link = await w.Owner.Get($"/artifacts/{w.ArtifactId}");
             w.SignedLink = link.Headers["Location"];
+
+            var failing = await w.Owner.AnalysedSessionAsync(IncidentScenarios.ToolFailure());
+            w.IncidentId = (await w.Owner.IncidentForAsync(app, failing, "tool_error")).GetProperty("id").GetString()!;
+            await w.Owner.Send("PUT", "/api/projects/proj/agent-config", "owner's agent config", "text/plain");
+            await w.OtherWorkspace.Send("PUT", "/api/projects/proj/agent-config", "the other workspace's config", "text/plain");
+            var run = await w.Owner.Post($"/api/incidents/{w.IncidentId}/regression-runs", new { after = new { session_ids = new[] { failing } } });
+            w.RunId = run.Body.GetProperty("id").GetString()!;
             await app.WaitForProjectionsAsync();
             return _built = w;
         }

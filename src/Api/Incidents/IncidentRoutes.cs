@@ -1,0 +1,78 @@
+using Tracing.Api.Access;
+using Tracing.Api.Audit;
+using Tracing.Api.Projects;
+using Tracing.Api.Sessions;
+
+namespace Tracing.Api.Incidents;
+
+/// <summary>Routes of the incidents feature (docs/adr/0008-incidents.md): incidents, fix agent, regression runs, agent config, audit log.</summary>
+public static class IncidentRoutes
+{
+    public static void MapIncidents(this RouteGroupBuilder api)
+    {
+        api.MapGet("/incidents", ListIncidentsEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("ListIncidents").WithTags("Incidents")
+            .WithSummary("The caller's incidents (one per project and failure fingerprint), cursor-paged")
+            .WithDescription("Filters: project_id, status, owner, detector, since (last seen). sort=last_seen (default) or occurrences.")
+            .Produces<Page<IncidentView>>(200).ProducesProblem(422);
+
+        api.MapGet("/incidents/{id}", GetIncidentEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("GetIncident").WithTags("Incidents")
+            .WithSummary("One incident; the ETag header is its version for If-Match")
+            .Produces<IncidentView>(200);
+
+        api.MapMethods("/incidents/{id}", ["PATCH"], PatchIncidentEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.IncidentsWrite)
+            .WithName("PatchIncident").WithTags("Incidents")
+            .WithSummary("Triage: status (open|acknowledged|resolved|ignored) and owner (string or null) by JSON merge patch")
+            .WithDescription("Send If-Match with the ETag you read to avoid overwriting someone else's change (412 when stale).")
+            .Accepts<IncidentPatchInput>("application/merge-patch+json", "application/json")
+            .Produces<IncidentView>(200).ProducesProblem(400).ProducesProblem(412).ProducesProblem(415).ProducesProblem(422);
+
+        api.MapPost("/incidents/{id}/fix-agent", FixAgentEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.IncidentsWrite)
+            .WithName("DispatchFixAgent").WithTags("Incidents")
+            .WithSummary("Ask the fix agent for a plan and a diff against the project's agent config (answer on the incident)")
+            .Produces<FixDispatchView>(202);
+
+        api.MapPost("/incidents/{id}/regression-runs", RegressionRunEndpoints.Create)
+            .RequireAuthorization(AccessSetup.IncidentsWrite)
+            .WithName("StartRegressionRun").WithTags("Incidents")
+            .WithSummary("Replay the incident's sessions and later ones through the current detectors: fixed, not_fixed or inconclusive")
+            .Accepts<RegressionRunInput>("application/json")
+            .Produces<RegressionRunView>(202).ProducesProblem(400).ProducesProblem(415).ProducesProblem(422);
+
+        api.MapGet("/incidents/{id}/regression-runs/{run_id}", RegressionRunEndpoints.Get)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("GetRegressionRun").WithTags("Incidents")
+            .WithSummary("A regression run: queued, running or completed, with per-session results and the verdict")
+            .Produces<RegressionRunView>(200);
+
+        api.MapPut("/projects/{project_id}/agent-config", AgentConfigEndpoints.Put)
+            .RequireAuthorization(AccessSetup.Write)
+            .WithName("PutAgentConfig").WithTags("Incidents")
+            .WithSummary("Register the project's agent configuration text (text/plain, or JSON {\"content\"})")
+            .Produces<AgentConfigView>(200).ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
+
+        api.MapGet("/projects/{project_id}/agent-config", AgentConfigEndpoints.Get)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("GetAgentConfig").WithTags("Incidents")
+            .WithSummary("The project's registered agent configuration")
+            .Produces<AgentConfigView>(200);
+
+        api.MapGet("/audit-logs", ListAuditLogsEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("ListAuditLogs").WithTags("Audit")
+            .WithSummary("Who changed what and when, newest first; filters action, target, actor, since; cursor-paged")
+            .Produces<Page<AuditView>>(200).ProducesProblem(422);
+    }
+}
+
+/// <summary>OpenAPI shapes of request bodies (the endpoints parse the JSON themselves, strictly).</summary>
+public sealed record IncidentPatchInput(string? Status, string? Owner);
+
+public sealed record RegressionRunInput(RegressionRunAfterInput After);
+
+public sealed record RegressionRunAfterInput(IReadOnlyList<string>? SessionIds, DateTimeOffset? Since);
