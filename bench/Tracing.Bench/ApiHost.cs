@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Tracing.Api;
+using Tracing.Api.Access;
+using Tracing.Domain.Access;
+
+namespace Tracing.Bench;
+
+/// <summary>The real API (TracingApp.Build) on a loopback Kestrel port, a project API key, and an HttpClient for it.</summary>
+public sealed class ApiHost : IAsyncDisposable
+{
+    public const string Workspace = "bench";
+    public const string Project = "bench";
+
+    private readonly WebApplication _app;
+
+    private ApiHost(WebApplication app, HttpClient http, Uri baseAddress, TimeSpan startup)
+    {
+        _app = app;
+        Http = http;
+        BaseAddress = baseAddress;
+        Startup = startup;
+    }
+
+    public HttpClient Http { get; }
+    public Uri BaseAddress { get; }
+    public TimeSpan Startup { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<ApiHost> StartAsync(string connectionString, string schema, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var app = TracingApp.Build(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--environment", "Production",
+            "--contentRoot", AppContext.BaseDirectory,
+            $"--TRACING_DB={connectionString}",
+            $"--Tracing:Schema={schema}",
+            "--Tracing:RunBackground=true",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft=Warning",
+            "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
+            "--Logging:LogLevel:Marten=Warning",
+            "--Logging:LogLevel:JasperFx=Warning",
+        ]);
+        await app.StartAsync(ct);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a)).First(u => u.Port != 0);
+        var issued = await app.Services.GetRequiredService<KeyIssuer>()
+            .CreateAsync(Workspace, Project, "bench", ApiKeyFormat.DefaultScopes, ct);
+
+        var http = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            MaxConnectionsPerServer = 1024,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+        })
+        {
+            BaseAddress = address,
+            Timeout = TimeSpan.FromSeconds(120),
+            DefaultRequestVersion = HttpVersion.Version11,
+        };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", issued.Token);
+        return new ApiHost(app, http, address, Stopwatch.GetElapsedTime(started));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try { await _app.StopAsync(cts.Token); } catch (OperationCanceledException) { }
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Thin typed calls on the HTTP API; every non-2xx or unexpected body is a failure, never silently ignored.</summary>
+public sealed class ApiClient(HttpClient http, Failures failures)
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    public async Task<string?> CreateSessionAsync(string name, CancellationToken ct)
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { agent = "bench", name })));
+        content.Headers.ContentType = Json;
+        using var resp = await http.PostAsync("/api/traces", content, ct);
+        var body = await resp.Content.ReadAsByteArrayAsync(ct);
+        if (resp.StatusCode != HttpStatusCode.Created)
+        {
+            failures.Add($"POST /api/traces -> {(int)resp.StatusCode}: {Short(body)}");
+            return null;
+        }
+        using var doc = JsonDocument.Parse(body);
+        return doc.RootElement.GetProperty("id").GetString();
+    }
+
+    /// <summary>Appends a prepared batch; returns false (and records a failure) unless all <paramref name="expected"/> events were accepted.</summary>
+    public async Task<bool> AppendAsync(string sessionId, byte[] body, int expected, CancellationToken ct)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = Json;
+        using var resp = await http.PostAsync($"/api/traces/{sessionId}/events", content, ct);
+        var bytes = await resp.Content.ReadAsByteArrayAsync(ct);
+        if (!resp.IsSuccessStatusCode)
+        {
+            failures.Add($"POST /api/traces/{sessionId}/events -> {(int)resp.StatusCode}: {Short(bytes)}");
+            return false;
+        }
+        var accepted = ReadNumber(bytes, "accepted"u8);
+        if (accepted != expected)
+        {
+            failures.Add($"POST /api/traces/{sessionId}/events accepted {accepted} of {expected}: {Short(bytes)}");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>GET /api/traces/{id} → event_count, or null on failure.</summary>
+    public async Task<long?> EventCountAsync(string sessionId, CancellationToken ct)
+    {
+        using var resp = await http.GetAsync($"/api/traces/{sessionId}", ct);
+        var bytes = await resp.Content.ReadAsByteArrayAsync(ct);
+        if (!resp.IsSuccessStatusCode)
+        {
+            failures.Add($"GET /api/traces/{sessionId} -> {(int)resp.StatusCode}: {Short(bytes)}");
+            return null;
+        }
+        return ReadNumber(bytes, "event_count"u8);
+    }
+
+    /// <summary>One replay page: the seqs in it (checked ascending by the caller), next_after_seq and has_more.</summary>
+    public async Task<(int Count, long FirstSeq, long LastSeq, bool Ordered, long NextAfter, bool HasMore, long Bytes)?> ReadPageAsync(
+        string sessionId, long afterSeq, int limit, CancellationToken ct)
+    {
+        using var resp = await http.GetAsync($"/api/traces/{sessionId}/events?after_seq={afterSeq}&limit={limit}", HttpCompletionOption.ResponseHeadersRead, ct);
+        var bytes = await resp.Content.ReadAsByteArrayAsync(ct);
+        if (!resp.IsSuccessStatusCode)
+        {
+            failures.Add($"GET /api/traces/{sessionId}/events -> {(int)resp.StatusCode}: {Short(bytes)}");
+            return null;
+        }
+        return ScanPage(bytes);
+    }
+
+    /// <summary>Streams through a page with Utf8JsonReader: counts data[] items and checks their seq order without materialising them.</summary>
+    internal static (int, long, long, bool, long, bool, long) ScanPage(byte[] bytes)
+    {
+        var r = new Utf8JsonReader(bytes);
+        int count = 0;
+        long first = -1, last = -1, next = -1;
+        bool ordered = true, hasMore = false;
+        r.Read(); // {
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            if (r.ValueTextEquals("data"u8))
+            {
+                r.Read(); // [
+                while (r.Read() && r.TokenType == JsonTokenType.StartObject)
+                {
+                    long seq = -1;
+                    while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var isSeq = r.CurrentDepth == 3 && r.ValueTextEquals("seq"u8);
+                        r.Read();
+                        if (isSeq) seq = r.GetInt64();
+                        else r.Skip();
+                    }
+                    if (seq <= last) ordered = false;
+                    if (count == 0) first = seq;
+                    last = seq;
+                    count++;
+                }
+            }
+            else if (r.ValueTextEquals("next_after_seq"u8)) { r.Read(); next = r.GetInt64(); }
+            else if (r.ValueTextEquals("has_more"u8)) { r.Read(); hasMore = r.GetBoolean(); }
+            else { r.Read(); r.Skip(); }
+        }
+        return (count, first, last, ordered, next, hasMore, bytes.LongLength);
+    }
+
+    private static long ReadNumber(byte[] json, ReadOnlySpan<byte> property)
+    {
+        var r = new Utf8JsonReader(json);
+        while (r.Read())
+        {
+            if (r.TokenType == JsonTokenType.PropertyName && r.CurrentDepth == 1 && r.ValueTextEquals(property))
+            {
+                r.Read();
+                return r.TokenType == JsonTokenType.Number ? r.GetInt64() : -1;
+            }
+        }
+        return -1;
+    }
+
+    private static string Short(byte[] body)
+    {
+        var s = Encoding.UTF8.GetString(body);
+        return s.Length <= 300 ? s : s[..300] + "...";
+    }
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+
+namespace Tracing.Bench;
+
+/// <summary>Command-line flags. Defaults finish in well under 5 minutes on 2 cores; --smoke runs everything tiny.</summary>
+public sealed class BenchOptions
+{
+    public bool Smoke { get; private set; }
+    public int Sessions { get; private set; } = 4;
+    public int[] Batches { get; private set; } = [1, 10, 100];
+    public double WarmupSeconds { get; private set; } = 2;
+    public double DurationSeconds { get; private set; } = 10;
+    public double RawDurationSeconds { get; private set; } = 5;
+    public double HalfDurationSeconds { get; private set; } = 15;
+    public double HalfFraction { get; private set; } = 0.5;
+    public int RawBatch { get; private set; } = 100;
+    public int LagProbeBatch { get; private set; } = 10;
+    public int[] ReplaySizes { get; private set; } = [10_000, 100_000];
+    public int ReplayRuns { get; private set; } = 5;
+    public int PageLimit { get; private set; } = 5000;
+    public int SeedBatch { get; private set; } = 1000;
+    public double LagDeadlineSeconds { get; private set; } = 30;
+    public string Schema { get; private set; } = "tracing_bench";
+    public string Output { get; private set; } = "bench-results.json";
+    public string? ConnectionString { get; private set; }
+    public bool DropSchemaAfter { get; private set; }
+    public bool Help { get; private set; }
+    public bool Profile { get; private set; }
+    public string[] MedianOf { get; private set; } = [];
+
+    public const string Usage = """
+        Usage: ./tracing bench [flags]
+
+          --smoke                 tiny sizes, a few seconds; exit status 1 if anything failed (CI)
+          --sessions N            concurrent sessions (writers) for ingest and raw baselines (default 4)
+          --batches 1,10,100      ingest batch sizes (default 1,10,100)
+          --warmup S              unmeasured warm-up per ingest phase, seconds (default 2)
+          --duration S            measured time per ingest batch size, seconds (default 10)
+          --raw-duration S        time per raw baseline (COPY, INSERT), seconds (default 5)
+          --raw-batch N           rows per raw COPY / INSERT (default 100)
+          --half-duration S       rate-limited half-peak run with lag probes, seconds (default 15)
+          --half-fraction F       fraction of peak for the rate-limited run (default 0.5)
+          --replay-sizes A,B      events in the replayed sessions (default 10000,100000)
+          --replay-runs N         timed reads per replay size after one warm-up read (default 5)
+          --page-limit N          limit per replay page (default 5000, the API maximum)
+          --seed-batch N          batch size used to seed the replay sessions (default 1000)
+          --lag-deadline S        give up waiting for the read model after S seconds (default 30)
+          --schema NAME           database schema, dropped and recreated first (default tracing_bench)
+          --db CONNSTR            PostgreSQL connection string (default: $TRACING_DB)
+          --out PATH              JSON results (default bench-results.json)
+          --drop-schema           drop the schema at the end (default in --smoke)
+          --profile               per phase, sum the time of each SQL statement (Npgsql activities) into the JSON
+          --median A.json B.json ...  print the per-figure median table of earlier result files and exit
+          --help
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        if (args.Contains("--smoke"))
+        {
+            o.Smoke = true;
+            o.Sessions = 2;
+            o.WarmupSeconds = 0.3;
+            o.DurationSeconds = 1;
+            o.RawDurationSeconds = 0.5;
+            o.HalfDurationSeconds = 2;
+            o.ReplaySizes = [300, 1200];
+            o.ReplayRuns = 1;
+            o.PageLimit = 500;
+            o.SeedBatch = 250;
+            o.LagDeadlineSeconds = 20;
+            o.Schema = "tracing_bench_smoke";
+            o.DropSchemaAfter = true;
+        }
+
+        for (var i = 0; i < args.Length; i++)
+        {
+            var (name, inline) = Split(args[i]);
+            string Value() => inline ?? (i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value"));
+            switch (name)
+            {
+                case "--smoke": break;
+                case "--help" or "-h": o.Help = true; break;
+                case "--sessions": o.Sessions = Int(name, Value(), 1, 256); break;
+                case "--batches": o.Batches = Ints(name, Value(), 1, 1000); break;
+                case "--warmup": o.WarmupSeconds = Dbl(name, Value(), 0); break;
+                case "--duration": o.DurationSeconds = Dbl(name, Value(), 0.1); break;
+                case "--raw-duration": o.RawDurationSeconds = Dbl(name, Value(), 0.1); break;
+                case "--raw-batch": o.RawBatch = Int(name, Value(), 1, 1000); break;
+                case "--half-duration": o.HalfDurationSeconds = Dbl(name, Value(), 0.5); break;
+                case "--half-fraction": o.HalfFraction = Dbl(name, Value(), 0.01); break;
+                case "--replay-sizes": o.ReplaySizes = Ints(name, Value(), 1, 10_000_000); break;
+                case "--replay-runs": o.ReplayRuns = Int(name, Value(), 1, 1000); break;
+                case "--page-limit": o.PageLimit = Int(name, Value(), 1, 5000); break;
+                case "--seed-batch": o.SeedBatch = Int(name, Value(), 1, 1000); break;
+                case "--lag-deadline": o.LagDeadlineSeconds = Dbl(name, Value(), 1); break;
+                case "--schema": o.Schema = SchemaName(Value()); break;
+                case "--db": o.ConnectionString = Value(); break;
+                case "--out": o.Output = Value(); break;
+                case "--drop-schema": o.DropSchemaAfter = true; break;
+                case "--profile": o.Profile = true; break;
+                case "--keep-schema": o.DropSchemaAfter = false; break;
+                case "--median":
+                    o.MedianOf = args[(i + 1)..];
+                    if (o.MedianOf.Length == 0) throw new ArgumentException("--median needs result files");
+                    i = args.Length;
+                    break;
+                default: throw new ArgumentException($"unknown flag {args[i]}");
+            }
+        }
+        return o;
+    }
+
+    public Dictionary<string, object> Describe() => new()
+    {
+        ["smoke"] = Smoke, ["sessions"] = Sessions, ["batches"] = Batches, ["warmup_s"] = WarmupSeconds,
+        ["duration_s"] = DurationSeconds, ["raw_duration_s"] = RawDurationSeconds, ["raw_batch"] = RawBatch,
+        ["half_duration_s"] = HalfDurationSeconds, ["half_fraction"] = HalfFraction, ["replay_sizes"] = ReplaySizes,
+        ["replay_runs"] = ReplayRuns, ["page_limit"] = PageLimit, ["seed_batch"] = SeedBatch, ["schema"] = Schema,
+    };
+
+    private static (string Name, string? Inline) Split(string arg)
+    {
+        var eq = arg.IndexOf('=');
+        return arg.StartsWith("--", StringComparison.Ordinal) && eq > 0 ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);
+    }
+
+    private static int Int(string name, string v, int min, int max) =>
+        int.TryParse(v.Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n : throw new ArgumentException($"{name} must be an integer in {min}..{max}");
+
+    private static int[] Ints(string name, string v, int min, int max) =>
+        v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => Int(name, x, min, max)).ToArray() is { Length: > 0 } a
+            ? a : throw new ArgumentException($"{name} needs at least one value");
+
+    private static double Dbl(string name, string v, double min) =>
+        double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d >= min
+            ? d : throw new ArgumentException($"{name} must be a number >= {min}");
+
+    private static string SchemaName(string v) =>
+        System.Text.RegularExpressions.Regex.IsMatch(v, "^[a-z_][a-z0-9_]{0,62}$") && v is not ("tracing" or "tracing_tests" or "public")
+            ? v : throw new ArgumentException("--schema must be a lower-case identifier other than tracing, tracing_tests and public");
+}

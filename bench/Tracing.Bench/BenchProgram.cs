@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace Tracing.Bench;
+
+/// <summary>Entry point of ./tracing bench. <see cref="RunAsync"/> is also what the smoke test calls in-process.</summary>
+public static class BenchProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        return await RunAsync(args, Console.Out, Console.Error, cts.Token);
+    }
+
+    /// <summary>Runs the benchmark; 0 when nothing failed (target misses are reported, not failures), 1 on failures, 2 on bad flags.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, CancellationToken ct = default)
+    {
+        var output = stdout ?? Console.Out;
+        var log = stderr ?? Console.Error;
+        BenchOptions o;
+        try { o = BenchOptions.Parse(args); }
+        catch (ArgumentException ex) { await log.WriteLineAsync($"bench: {ex.Message}\n\n{BenchOptions.Usage}"); return 2; }
+        if (o.Help) { await output.WriteLineAsync(BenchOptions.Usage); return 0; }
+        if (o.MedianOf.Length > 0)
+        {
+            var rows = Report.Median(o.MedianOf);
+            await output.WriteLineAsync($"Median of {o.MedianOf.Length} runs:\n");
+            await output.WriteLineAsync(Report.Table(rows));
+            await output.WriteLineAsync(Report.Markdown(rows));
+            return 0;
+        }
+
+        var cs = o.ConnectionString ?? Environment.GetEnvironmentVariable("TRACING_DB");
+        if (string.IsNullOrWhiteSpace(cs)) { await log.WriteLineAsync("bench: set TRACING_DB or pass --db (./tracing bench does it for you)"); return 2; }
+
+        var failures = new Failures();
+        var run = new BenchRun(o, cs, failures, log);
+        List<Row> results;
+        JsonObject meta;
+        try
+        {
+            (results, meta) = await run.ExecuteAsync(ct);
+        }
+        catch (Exception ex) when (ex is BenchAbort or HttpRequestException or NpgsqlException or TaskCanceledException or InvalidOperationException)
+        {
+            failures.Add($"aborted: {ex.GetType().Name}: {ex.Message}");
+            await log.WriteLineAsync($"bench: aborted: {ex}");
+            (results, meta) = (run.Rows, run.Meta);
+        }
+        finally
+        {
+            if (o.DropSchemaAfter) await run.DropSchemaAsync();
+        }
+
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(Report.Table(results));
+        var json = Report.ToJson(results, meta, failures);
+        await File.WriteAllTextAsync(o.Output, json.ToJsonString(Report.Indented), CancellationToken.None);
+        await output.WriteLineAsync($"results: {Path.GetFullPath(o.Output)}");
+        if (failures.Count > 0)
+        {
+            await output.WriteLineAsync($"FAILED: {failures.Count} problem(s):");
+            foreach (var f in failures.Items) await output.WriteLineAsync("  - " + f);
+            return 1;
+        }
+        return 0;
+    }
+}
+
+/// <summary>One benchmark run, phase by phase.</summary>
+internal sealed class BenchRun(BenchOptions o, string connectionString, Failures failures, TextWriter log)
+{
+    public List<Row> Rows { get; } = [];
+    public JsonObject Meta { get; } = new();
+    private readonly NpgsqlDataSource _db = new NpgsqlDataSourceBuilder(connectionString).Build();
+    private readonly SqlProfiler? _profiler = o.Profile ? new SqlProfiler() : null;
+    private readonly JsonObject _profile = new();
+
+    public async Task<(List<Row>, JsonObject)> ExecuteAsync(CancellationToken ct)
+    {
+        var wall = Stopwatch.StartNew();
+        Meta["generated_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        Meta["options"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(o.Describe()));
+        Meta["machine"] = new JsonObject
+        {
+            ["cores"] = Environment.ProcessorCount,
+            ["os"] = RuntimeInformation.OSDescription,
+            ["runtime"] = RuntimeInformation.FrameworkDescription,
+            ["server_gc"] = System.Runtime.GCSettings.IsServerGC,
+            ["postgres"] = await ScalarAsync("select version()", ct),
+            ["synchronous_commit"] = await ScalarAsync("show synchronous_commit", ct),
+            ["shared_buffers"] = await ScalarAsync("show shared_buffers", ct),
+        };
+        Meta["payload_bytes"] = Workload.AveragePayloadBytes;
+        if (_profiler is not null) Meta["profile"] = _profile;
+
+        Progress($"schema {o.Schema}: drop and recreate");
+        await ExecAsync($"drop schema if exists {o.Schema} cascade", ct);
+        await ExecAsync($"create schema {o.Schema}", ct);
+        var raw = new RawBaseline(_db, o.Schema);
+        await raw.CreateTableAsync(ct);
+
+        Progress("starting the API in-process");
+        await using var host = await ApiHost.StartAsync(connectionString, o.Schema, ct);
+        Meta["api_startup_s"] = Math.Round(host.Startup.TotalSeconds, 2);
+        Progress($"API on {host.BaseAddress} (started in {host.Startup.TotalSeconds:0.0} s)");
+        var api = new ApiClient(host.Http, failures);
+        var ingest = new IngestBench(api, failures, TimeProvider.System);
+
+        // The async daemon (HotCold) must hold leadership before lag means anything.
+        var ready = Stopwatch.StartNew();
+        var first = await api.CreateSessionAsync("daemon-ready", ct) ?? throw new BenchAbort("could not create a session");
+        if (!await api.AppendAsync(first, Workload.Batch(1, 1, DateTimeOffset.UtcNow), 1, ct)) throw new BenchAbort("first append failed");
+        if (await ingest.WaitForCountAsync(first, 1, TimeSpan.FromSeconds(60), ct) is null)
+            throw new BenchAbort("the async projection daemon did not project the first event within 60 s");
+        Meta["daemon_ready_s"] = Math.Round(ready.Elapsed.TotalSeconds, 2);
+        Progress($"async daemon ready after {ready.Elapsed.TotalSeconds:0.0} s");
+
+        // Raw baselines.
+        var rawDuration = TimeSpan.FromSeconds(o.RawDurationSeconds);
+        Progress($"raw baseline: binary COPY, {o.Sessions} writers x batch {o.RawBatch}, {o.RawDurationSeconds} s");
+        var cpu = StartPhase();
+        var copy = await raw.CopyAsync("copy", o.Sessions, o.RawBatch, rawDuration, ct);
+        Rows.Add(EndPhase(RawRow("raw.copy", copy), cpu));
+        Progress($"raw baseline: multi-row INSERT, {o.Sessions} writers x batch {o.RawBatch}, {o.RawDurationSeconds} s");
+        cpu = StartPhase();
+        var insert = await raw.InsertAsync("insert", o.Sessions, o.RawBatch, rawDuration, ct);
+        Rows.Add(EndPhase(RawRow("raw.insert", insert), cpu));
+
+        // Ingest, closed loop, per batch size.
+        var ingestResults = new List<IngestBench.Result>();
+        foreach (var batch in o.Batches)
+        {
+            Progress($"ingest: batch {batch}, {o.Sessions} sessions, {o.WarmupSeconds} s warm-up + {o.DurationSeconds} s");
+            cpu = StartPhase();
+            var r = await ingest.ClosedLoopAsync(batch, o.Sessions, TimeSpan.FromSeconds(o.WarmupSeconds), TimeSpan.FromSeconds(o.DurationSeconds), ct);
+            var row = EndPhase(IngestRow($"ingest.b{batch}", r), cpu);
+            var drain = await SettleAsync(ct);
+            ingestResults.Add(r);
+            row.Metrics["projection_drain_ms"] = drain;
+            if (batch == 100 || (batch == o.Batches.Max() && !o.Batches.Contains(100)))
+                row.Metrics["ratio_to_raw_insert"] = r.EventsPerSecond / insert.RowsPerSecond;
+            Rows.Add(row);
+            Progress($"  {r.EventsPerSecond:#,0} ev/s, p99 {r.Latency.Percentile(99):0.0} ms; read model drained {drain:0} ms after the phase");
+        }
+
+        // Rate-limited run at a fraction of the peak, with lag probes.
+        var peak = ingestResults.MaxBy(r => r.EventsPerSecond)!;
+        var offered = peak.EventsPerSecond * o.HalfFraction;
+        Progress($"ingest at {o.HalfFraction:P0} of peak: batch {peak.Batch}, {offered:#,0} ev/s offered, {o.HalfDurationSeconds} s, lag probes");
+        cpu = StartPhase();
+        var (load, lag) = await ingest.RateLimitedWithLagAsync(peak.Batch, o.Sessions, offered, TimeSpan.FromSeconds(o.HalfDurationSeconds),
+            TimeSpan.FromSeconds(o.LagDeadlineSeconds), o.LagProbeBatch, ct);
+        var half = EndPhase(IngestRow("ingest.half", load), cpu);
+        half.Metrics["fraction"] = o.HalfFraction;
+        half.Metrics["target_events_per_s"] = offered;
+        half.Metrics["p99_sched_ms"] = load.ScheduledLatency!.Percentile(99);
+        Rows.Add(half);
+        Rows.Add(new Row("lag.probe", new()
+        {
+            ["fraction"] = o.HalfFraction, ["p50_ms"] = lag.Probes.Percentile(50), ["p95_ms"] = lag.Probes.Percentile(95),
+            ["max_ms"] = lag.Probes.Max, ["samples"] = lag.Probes.Count, ["timeouts"] = lag.ProbeTimeouts,
+        }));
+        Rows.Add(new Row("lag.catchup", new() { ["catchup_ms"] = lag.CatchUpMs }));
+        if (lag.Probes.Count == 0) failures.Add("lag probe: no sample");
+        Progress($"  {load.EventsPerSecond:#,0} ev/s, p99 {load.Latency.Percentile(99):0.0} ms; lag p95 {lag.Probes.Percentile(95):0} ms, catch-up {lag.CatchUpMs:0} ms");
+
+        // Replay.
+        foreach (var size in o.ReplaySizes)
+        {
+            Progress($"replay: seeding {size:#,0} events (API, batch {o.SeedBatch}) and the raw table");
+            var (id, rawId, seedTime) = await new ReplayBench(api, raw, failures, TimeProvider.System).SeedAsync(size, o.SeedBatch, ct);
+            var seedDrain = await SettleAsync(ct); // the read model must not compete with the timed reads
+            Progress($"replay: reading {size:#,0} events, {o.ReplayRuns} runs, limit {o.PageLimit}");
+            cpu = StartPhase();
+            var r = await new ReplayBench(api, raw, failures, TimeProvider.System).MeasureAsync(size, id, rawId, seedTime, o.ReplayRuns, o.PageLimit, ct);
+            Rows.Add(EndPhase(new Row($"replay.{size}", new()
+            {
+                ["events"] = size, ["page_limit"] = o.PageLimit, ["pages"] = r.Pages, ["mb"] = r.Bytes / 1e6,
+                ["api_ms"] = r.ApiMedian, ["api_min_ms"] = r.ApiMs.DefaultIfEmpty(double.NaN).Min(), ["raw_ms"] = r.RawMedian,
+                ["ratio"] = r.Ratio, ["events_per_s"] = size / (r.ApiMedian / 1000), ["seed_s"] = seedTime.TotalSeconds,
+                ["seed_events_per_s"] = size / seedTime.TotalSeconds, ["seed_projection_drain_ms"] = seedDrain,
+            }), cpu));
+            Progress($"  API {r.ApiMedian:0.0} ms, raw {r.RawMedian:0.0} ms (seeded in {seedTime.TotalSeconds:0.0} s, read model drained {seedDrain:0} ms later)");
+        }
+
+        Rows.Add(new Row("stream", []));
+        Rows.Add(new Row("rebuild", []));
+        Meta["wall_s"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
+        return (Rows, Meta);
+    }
+
+    /// <summary>Waits until the async daemon has processed every event in the store (poll with deadline); the time it took in ms.</summary>
+    private async Task<double> SettleAsync(CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        var deadline = TimeSpan.FromSeconds(Math.Max(60, o.LagDeadlineSeconds));
+        while (true)
+        {
+            var high = await ScalarAsync($"select coalesce(max(seq_id), 0) from {o.Schema}.mt_events", ct);
+            var done = await ScalarAsync($"select coalesce(min(last_seq_id), 0) from {o.Schema}.mt_event_progression where name <> 'HighWaterMark'", ct);
+            if (long.Parse(done!, CultureInfo.InvariantCulture) >= long.Parse(high!, CultureInfo.InvariantCulture)) return sw.Elapsed.TotalMilliseconds;
+            if (sw.Elapsed > deadline) { failures.Add($"the async daemon did not catch up within {deadline.TotalSeconds} s ({done} of {high})"); return double.NaN; }
+            await Task.Delay(10, ct); // poll interval; the loop ends on the observed progression or the deadline
+        }
+    }
+
+    private Row RawRow(string key, RawBaseline.Throughput t) => new(key, new()
+    {
+        ["rows_per_s"] = t.RowsPerSecond, ["rows"] = t.Rows, ["p50_ms"] = t.Latency.Percentile(50),
+        ["p95_ms"] = t.Latency.Percentile(95), ["p99_ms"] = t.Latency.Percentile(99),
+        ["writers"] = o.Sessions, ["batch"] = o.RawBatch,
+    });
+
+    private Row IngestRow(string key, IngestBench.Result r)
+    {
+        var row = new Row(key, new()
+        {
+            ["batch"] = r.Batch, ["sessions"] = r.Sessions, ["events_per_s"] = r.EventsPerSecond, ["events"] = r.Events,
+            ["requests"] = r.Requests, ["p50_ms"] = r.Latency.Percentile(50), ["p95_ms"] = r.Latency.Percentile(95),
+            ["p99_ms"] = r.Latency.Percentile(99), ["max_ms"] = r.Latency.Max,
+        });
+        if (r.Requests == 0) failures.Add($"{key}: no request completed in the measured window");
+        return row;
+    }
+
+    private CpuMeter.Snapshot StartPhase()
+    {
+        _profiler?.Drain();
+        return CpuMeter.Take();
+    }
+
+    /// <summary>Adds the phase's CPU split (and, with --profile, its SQL time by statement) to the row.</summary>
+    private Row EndPhase(Row row, CpuMeter.Snapshot started)
+    {
+        CpuMeter.Since(started).AddTo(row.Metrics);
+        if (_profiler is null) return row;
+        var top = _profiler.Drain().Take(12).ToList();
+        var arr = new JsonArray();
+        foreach (var (sql, count, total, mean) in top)
+            arr.Add(new JsonObject { ["sql"] = sql, ["count"] = count, ["total_ms"] = Math.Round(total, 1), ["mean_ms"] = Math.Round(mean, 3) });
+        _profile[row.Key] = arr;
+        Progress($"profile {row.Key}:");
+        foreach (var (sql, count, total, mean) in top)
+            Progress($"  {total,10:0} ms {count,8} x {mean,8:0.000} ms  {sql}");
+        return row;
+    }
+
+    private void Progress(string message) => log.WriteLine($"bench: {message}");
+
+    private async Task ExecAsync(string sql, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<string?> ScalarAsync(string sql, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand(sql);
+        return (await cmd.ExecuteScalarAsync(ct))?.ToString();
+    }
+
+    public async Task DropSchemaAsync()
+    {
+        try
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecAsync($"drop schema if exists {o.Schema} cascade", CancellationToken.None);
+        }
+        catch (NpgsqlException ex) { log.WriteLine($"bench: could not drop schema {o.Schema}: {ex.Message}"); }
+    }
+}

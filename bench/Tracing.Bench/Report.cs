@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Tracing.Bench;
+
+/// <summary>One measured figure set. Everything printed is rendered from <see cref="Metrics"/>, so a median of
+/// several result files renders exactly like a single run.</summary>
+public sealed record Row(string Key, Dictionary<string, double> Metrics);
+
+/// <summary>The targets of issue 8 and how each row is printed.</summary>
+public static class Report
+{
+    public const double IngestRatioTarget = 0.25;   // ingest(batch 100) >= 25% of raw multi-row INSERT
+    public const double HalfPeakP99TargetMs = 50;   // p99 < 50 ms at half of peak
+    public const double Replay10kTargetMs = 100;    // 10,000-event replay < 100 ms
+    public const double LagTargetMs = 1000;         // projection lag < 1 s at half of peak (p95 of the probes, and the catch-up)
+
+    public sealed record Line(string Section, string Case, string Value, string Detail, string Target, string Status);
+
+    public static Line Render(Row row)
+    {
+        var m = row.Metrics;
+        double M(string k) => m.TryGetValue(k, out var v) ? v : double.NaN;
+        var parts = row.Key.Split('.');
+        switch (parts[0])
+        {
+            case "raw":
+                return new Line("raw", $"{(parts[1] == "copy" ? "binary COPY" : "multi-row INSERT")}, batch {M("batch"):0}, {M("writers"):0} writers",
+                    $"{N(M("rows_per_s"))} rows/s", $"p50 {Ms(M("p50_ms"))}  p99 {Ms(M("p99_ms"))} per batch" + Cpu(m), "", "");
+            case "ingest" when parts[1] == "half":
+            {
+                var p99 = M("p99_ms");
+                return new Line("ingest", $"{M("fraction") * 100:0}% of peak: batch {M("batch"):0}, {M("sessions"):0} sessions, {N(M("target_events_per_s"))} ev/s offered",
+                    $"{N(M("events_per_s"))} ev/s", $"p50 {Ms(M("p50_ms"))}  p95 {Ms(M("p95_ms"))}  p99 {Ms(p99)} (from schedule {Ms(M("p99_sched_ms"))}), n={M("requests"):0}" + Cpu(m),
+                    $"p99 < {HalfPeakP99TargetMs:0} ms", Status(p99 < HalfPeakP99TargetMs, p99));
+            }
+            case "ingest":
+            {
+                var ratio = M("ratio_to_raw_insert");
+                var hasTarget = m.ContainsKey("ratio_to_raw_insert");
+                return new Line("ingest", $"batch {M("batch"):0}, {M("sessions"):0} sessions",
+                    $"{N(M("events_per_s"))} ev/s",
+                    $"p50 {Ms(M("p50_ms"))}  p95 {Ms(M("p95_ms"))}  p99 {Ms(M("p99_ms"))}, n={M("requests"):0}" +
+                    (hasTarget ? $"; {ratio * 100:0.0}% of raw INSERT" : "") + Cpu(m),
+                    hasTarget ? $">= {IngestRatioTarget * 100:0}% of raw INSERT" : "",
+                    hasTarget ? Status(ratio >= IngestRatioTarget, ratio) : "");
+            }
+            case "replay":
+            {
+                var size = M("events");
+                var ms = M("api_ms");
+                var isTarget = size == 10_000;
+                return new Line("replay", $"{N(size)} events, limit {M("page_limit"):0} ({M("pages"):0} pages, {M("mb"):0.0} MB)",
+                    Ms(ms), $"raw SELECT {Ms(M("raw_ms"))}, API/raw {M("ratio"):0.0}x; {N(M("events_per_s"))} ev/s",
+                    isTarget ? $"< {Replay10kTargetMs:0} ms" : "", isTarget ? Status(ms < Replay10kTargetMs, ms) : "");
+            }
+            case "lag" when parts[1] == "probe":
+            {
+                var p95 = M("p95_ms");
+                return new Line("lag", $"read model lag during the {M("fraction") * 100:0}%-of-peak run (probe)",
+                    $"p95 {Ms(p95)}", $"p50 {Ms(M("p50_ms"))}  max {Ms(M("max_ms"))}, n={M("samples"):0}",
+                    $"p95 < {LagTargetMs / 1000:0} s", Status(p95 < LagTargetMs && M("timeouts") == 0, p95));
+            }
+            case "lag":
+            {
+                var ms = M("catchup_ms");
+                return new Line("lag", "catch-up after the last append (all sessions)", Ms(ms), "",
+                    $"< {LagTargetMs / 1000:0} s", Status(ms < LagTargetMs, ms));
+            }
+            default:
+                return new Line(parts[0], "-", "n/a (not implemented yet)", "", "", "");
+        }
+    }
+
+    /// <summary>CPU split of the phase in cores: this process (API + load generator) / PostgreSQL.</summary>
+    private static string Cpu(Dictionary<string, double> m) =>
+        m.TryGetValue("cpu_app_cores", out var app) && m.TryGetValue("cpu_pg_cores", out var pg)
+            ? $"; CPU app {app:0.00} + pg {pg:0.00} cores" : "";
+
+    private static string Status(bool pass, double value) => double.IsNaN(value) ? "n/a" : pass ? "pass" : "MISS";
+
+    public static string N(double v) => double.IsNaN(v) ? "-" : v.ToString("#,0", CultureInfo.InvariantCulture);
+
+    public static string Ms(double v) => double.IsNaN(v) ? "-" : v switch
+    {
+        >= 10_000 => (v / 1000).ToString("0.0", CultureInfo.InvariantCulture) + " s",
+        >= 100 => v.ToString("0", CultureInfo.InvariantCulture) + " ms",
+        >= 10 => v.ToString("0.0", CultureInfo.InvariantCulture) + " ms",
+        _ => v.ToString("0.00", CultureInfo.InvariantCulture) + " ms",
+    };
+
+    public static string Table(IEnumerable<Row> rows)
+    {
+        var lines = rows.Select(Render).ToList();
+        string[] head = ["Section", "Case", "Value", "Detail", "Target", "Result"];
+        var cells = lines.Select(l => new[] { l.Section, l.Case, l.Value, l.Detail, l.Target, l.Status }).ToList();
+        var widths = head.Select((h, i) => Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(c => c[i].Length))).ToArray();
+        var sb = new StringBuilder();
+        void Emit(string[] c) => sb.AppendLine(string.Join("  ", c.Select((x, i) => i == 2 ? x.PadLeft(widths[i]) : x.PadRight(widths[i]))).TrimEnd());
+        Emit(head);
+        sb.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var c in cells) Emit(c);
+        return sb.ToString();
+    }
+
+    /// <summary>Markdown version of the same table (docs/performance.md).</summary>
+    public static string Markdown(IEnumerable<Row> rows)
+    {
+        var sb = new StringBuilder("| Section | Case | Value | Detail | Target | Result |\n|---|---|--:|---|---|---|\n");
+        foreach (var l in rows.Select(Render))
+            sb.AppendLine($"| {l.Section} | {l.Case} | {l.Value} | {l.Detail} | {l.Target} | {l.Status} |");
+        return sb.ToString();
+    }
+
+    public static JsonObject ToJson(IEnumerable<Row> rows, JsonObject meta, Failures failures)
+    {
+        var arr = new JsonArray();
+        foreach (var r in rows)
+        {
+            var l = Render(r);
+            var metrics = new JsonObject();
+            foreach (var (k, v) in r.Metrics) metrics[k] = double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 3)) : null;
+            arr.Add(new JsonObject
+            {
+                ["key"] = r.Key, ["section"] = l.Section, ["case"] = l.Case, ["value"] = l.Value, ["detail"] = l.Detail,
+                ["target"] = l.Target, ["result"] = l.Status, ["metrics"] = metrics,
+            });
+        }
+        meta["rows"] = arr;
+        meta["failure_count"] = failures.Count;
+        meta["failures"] = new JsonArray(failures.Items.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray());
+        meta["ok"] = failures.Count == 0;
+        return meta;
+    }
+
+    /// <summary>Median per metric of several result files (rows matched by key, in the order of the first file).</summary>
+    public static List<Row> Median(IEnumerable<string> files)
+    {
+        var runs = files.Select(f => JsonNode.Parse(File.ReadAllText(f))!["rows"]!.AsArray()
+            .Select(r => new Row(r!["key"]!.GetValue<string>(),
+                r["metrics"]!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value is null ? double.NaN : kv.Value.GetValue<double>())))
+            .ToList()).ToList();
+        return runs[0].Select(first => new Row(first.Key, first.Metrics.Keys.ToDictionary(k => k, k =>
+            Latencies.Median(runs.Select(run => run.FirstOrDefault(r => r.Key == first.Key)?.Metrics.GetValueOrDefault(k, double.NaN) ?? double.NaN)))))
+            .ToList();
+    }
+
+    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+}
