@@ -26,6 +26,7 @@ public sealed class BenchOptions
     public bool DropSchemaAfter { get; private set; }
     public bool Help { get; private set; }
     public bool Profile { get; private set; }
+    public bool SkipDirect { get; private set; }
     public string[] MedianOf { get; private set; } = [];
 
     public const string Usage = """
@@ -49,6 +50,7 @@ public sealed class BenchOptions
           --db CONNSTR            PostgreSQL connection string (default: $TRACING_DB)
           --out PATH              JSON results (default bench-results.json)
           --drop-schema           drop the schema at the end (default in --smoke)
+          --skip-direct           skip the diagnostic ingest that calls EventAppender in-process (no HTTP)
           --profile               per phase, sum the time of each SQL statement (Npgsql activities) into the JSON
           --median A.json B.json ...  print the per-figure median table of earlier result files and exit
           --help
@@ -100,6 +102,7 @@ public sealed class BenchOptions
                 case "--out": o.Output = Value(); break;
                 case "--drop-schema": o.DropSchemaAfter = true; break;
                 case "--profile": o.Profile = true; break;
+                case "--skip-direct": o.SkipDirect = true; break;
                 case "--keep-schema": o.DropSchemaAfter = false; break;
                 case "--median":
                     o.MedianOf = args[(i + 1)..];

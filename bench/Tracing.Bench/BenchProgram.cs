@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Tracing.Bench;
@@ -38,6 +39,8 @@ public static class BenchProgram
         if (string.IsNullOrWhiteSpace(cs)) { await log.WriteLineAsync("bench: set TRACING_DB or pass --db (./tracing bench does it for you)"); return 2; }
 
         var failures = new Failures();
+        // Tag every connection (API and bench) so the CPU meter can tell this run's backends from other clients'.
+        cs = new NpgsqlConnectionStringBuilder(cs) { ApplicationName = CpuMeter.ApplicationName }.ConnectionString;
         var run = new BenchRun(o, cs, failures, log);
         List<Row> results;
         JsonObject meta;
@@ -60,6 +63,7 @@ public static class BenchProgram
         await output.WriteLineAsync(Report.Table(results));
         var json = Report.ToJson(results, meta, failures);
         await File.WriteAllTextAsync(o.Output, json.ToJsonString(Report.Indented), CancellationToken.None);
+        foreach (var n in run.Noise) await output.WriteLineAsync($"warning: noisy machine: {n}");
         await output.WriteLineAsync($"results: {Path.GetFullPath(o.Output)}");
         if (failures.Count > 0)
         {
@@ -75,6 +79,10 @@ public static class BenchProgram
 internal sealed class BenchRun(BenchOptions o, string connectionString, Failures failures, TextWriter log)
 {
     public List<Row> Rows { get; } = [];
+
+    /// <summary>Phases during which other processes used more than <see cref="NoisyCores"/> cores.</summary>
+    public List<string> Noise { get; } = [];
+    private const double NoisyCores = 0.25;
     public JsonObject Meta { get; } = new();
     private readonly NpgsqlDataSource _db = new NpgsqlDataSourceBuilder(connectionString).Build();
     private readonly SqlProfiler? _profiler = o.Profile ? new SqlProfiler() : null;
@@ -123,22 +131,22 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         // Raw baselines.
         var rawDuration = TimeSpan.FromSeconds(o.RawDurationSeconds);
         Progress($"raw baseline: binary COPY, {o.Sessions} writers x batch {o.RawBatch}, {o.RawDurationSeconds} s");
-        var cpu = StartPhase();
+        var cpu = await StartPhaseAsync(ct);
         var copy = await raw.CopyAsync("copy", o.Sessions, o.RawBatch, rawDuration, ct);
-        Rows.Add(EndPhase(RawRow("raw.copy", copy), cpu));
+        Rows.Add(await EndPhaseAsync(ct, RawRow("raw.copy", copy), cpu));
         Progress($"raw baseline: multi-row INSERT, {o.Sessions} writers x batch {o.RawBatch}, {o.RawDurationSeconds} s");
-        cpu = StartPhase();
+        cpu = await StartPhaseAsync(ct);
         var insert = await raw.InsertAsync("insert", o.Sessions, o.RawBatch, rawDuration, ct);
-        Rows.Add(EndPhase(RawRow("raw.insert", insert), cpu));
+        Rows.Add(await EndPhaseAsync(ct, RawRow("raw.insert", insert), cpu));
 
         // Ingest, closed loop, per batch size.
         var ingestResults = new List<IngestBench.Result>();
         foreach (var batch in o.Batches)
         {
             Progress($"ingest: batch {batch}, {o.Sessions} sessions, {o.WarmupSeconds} s warm-up + {o.DurationSeconds} s");
-            cpu = StartPhase();
+            cpu = await StartPhaseAsync(ct);
             var r = await ingest.ClosedLoopAsync(batch, o.Sessions, TimeSpan.FromSeconds(o.WarmupSeconds), TimeSpan.FromSeconds(o.DurationSeconds), ct);
-            var row = EndPhase(IngestRow($"ingest.b{batch}", r), cpu);
+            var row = await EndPhaseAsync(ct, IngestRow($"ingest.b{batch}", r), cpu);
             var drain = await SettleAsync(ct);
             ingestResults.Add(r);
             row.Metrics["projection_drain_ms"] = drain;
@@ -148,14 +156,35 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             Progress($"  {r.EventsPerSecond:#,0} ev/s, p99 {r.Latency.Percentile(99):0.0} ms; read model drained {drain:0} ms after the phase");
         }
 
+        // Diagnostic: the largest batch again, in-process without HTTP, to split host vs store costs.
+        if (!o.SkipDirect)
+        {
+            var batch = o.Batches.Max();
+            Progress($"ingest without HTTP (EventAppender in-process): batch {batch}, {o.Sessions} sessions, {o.WarmupSeconds} s warm-up + {o.DurationSeconds} s");
+            cpu = await StartPhaseAsync(ct);
+            var appender = host.Services.GetRequiredService<Tracing.Api.Events.EventAppender>();
+            var d = await new DirectIngest(appender, api, failures, TimeProvider.System)
+                .RunAsync(batch, o.Sessions, TimeSpan.FromSeconds(o.WarmupSeconds), TimeSpan.FromSeconds(o.DurationSeconds), ct);
+            var http = ingestResults.First(r => r.Batch == batch);
+            Rows.Add(await EndPhaseAsync(ct, new Row("ingest.direct", new()
+            {
+                ["batch"] = batch, ["sessions"] = o.Sessions, ["events_per_s"] = d.EventsPerSecond, ["events"] = d.Events,
+                ["append_p50_ms"] = d.AppendLatency.Percentile(50), ["append_p99_ms"] = d.AppendLatency.Percentile(99),
+                ["validate_ms_per_batch"] = d.ValidateMsPerBatch, ["http_share"] = http.EventsPerSecond / d.EventsPerSecond,
+            }), cpu));
+            var drain = await SettleAsync(ct);
+            Rows[^1].Metrics["projection_drain_ms"] = drain;
+            Progress($"  {d.EventsPerSecond:#,0} ev/s, append p50 {d.AppendLatency.Percentile(50):0.0} ms, parse+validate {d.ValidateMsPerBatch:0.00} ms per batch");
+        }
+
         // Rate-limited run at a fraction of the peak, with lag probes.
         var peak = ingestResults.MaxBy(r => r.EventsPerSecond)!;
         var offered = peak.EventsPerSecond * o.HalfFraction;
         Progress($"ingest at {o.HalfFraction:P0} of peak: batch {peak.Batch}, {offered:#,0} ev/s offered, {o.HalfDurationSeconds} s, lag probes");
-        cpu = StartPhase();
+        cpu = await StartPhaseAsync(ct);
         var (load, lag) = await ingest.RateLimitedWithLagAsync(peak.Batch, o.Sessions, offered, TimeSpan.FromSeconds(o.HalfDurationSeconds),
             TimeSpan.FromSeconds(o.LagDeadlineSeconds), o.LagProbeBatch, ct);
-        var half = EndPhase(IngestRow("ingest.half", load), cpu);
+        var half = await EndPhaseAsync(ct, IngestRow("ingest.half", load), cpu);
         half.Metrics["fraction"] = o.HalfFraction;
         half.Metrics["target_events_per_s"] = offered;
         half.Metrics["p99_sched_ms"] = load.ScheduledLatency!.Percentile(99);
@@ -176,9 +205,9 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             var (id, rawId, seedTime) = await new ReplayBench(api, raw, failures, TimeProvider.System).SeedAsync(size, o.SeedBatch, ct);
             var seedDrain = await SettleAsync(ct); // the read model must not compete with the timed reads
             Progress($"replay: reading {size:#,0} events, {o.ReplayRuns} runs, limit {o.PageLimit}");
-            cpu = StartPhase();
+            cpu = await StartPhaseAsync(ct);
             var r = await new ReplayBench(api, raw, failures, TimeProvider.System).MeasureAsync(size, id, rawId, seedTime, o.ReplayRuns, o.PageLimit, ct);
-            Rows.Add(EndPhase(new Row($"replay.{size}", new()
+            Rows.Add(await EndPhaseAsync(ct, new Row($"replay.{size}", new()
             {
                 ["events"] = size, ["page_limit"] = o.PageLimit, ["pages"] = r.Pages, ["mb"] = r.Bytes / 1e6,
                 ["api_ms"] = r.ApiMedian, ["api_min_ms"] = r.ApiMs.DefaultIfEmpty(double.NaN).Min(), ["raw_ms"] = r.RawMedian,
@@ -191,10 +220,12 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         Rows.Add(new Row("stream", []));
         Rows.Add(new Row("rebuild", []));
         Meta["wall_s"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
+        Meta["noise"] = new JsonArray(Noise.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
         return (Rows, Meta);
     }
 
-    /// <summary>Waits until the async daemon has processed every event in the store (poll with deadline); the time it took in ms.</summary>
+    /// <summary>Waits until every async projection shard ("Name:Shard" rows; the HighWater* rows are daemon bookkeeping) has processed
+    /// every event in the store (poll with deadline); the time it took in ms.</summary>
     private async Task<double> SettleAsync(CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
@@ -202,7 +233,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         while (true)
         {
             var high = await ScalarAsync($"select coalesce(max(seq_id), 0) from {o.Schema}.mt_events", ct);
-            var done = await ScalarAsync($"select coalesce(min(last_seq_id), 0) from {o.Schema}.mt_event_progression where name <> 'HighWaterMark'", ct);
+            var done = await ScalarAsync($"select coalesce(min(last_seq_id), 0) from {o.Schema}.mt_event_progression where name like '%:%'", ct);
             if (long.Parse(done!, CultureInfo.InvariantCulture) >= long.Parse(high!, CultureInfo.InvariantCulture)) return sw.Elapsed.TotalMilliseconds;
             if (sw.Elapsed > deadline) { failures.Add($"the async daemon did not catch up within {deadline.TotalSeconds} s ({done} of {high})"); return double.NaN; }
             await Task.Delay(10, ct); // poll interval; the loop ends on the observed progression or the deadline
@@ -228,16 +259,19 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         return row;
     }
 
-    private CpuMeter.Snapshot StartPhase()
+    private async Task<CpuMeter.Snapshot> StartPhaseAsync(CancellationToken ct)
     {
         _profiler?.Drain();
-        return CpuMeter.Take();
+        return await CpuMeter.TakeAsync(_db, ct);
     }
 
     /// <summary>Adds the phase's CPU split (and, with --profile, its SQL time by statement) to the row.</summary>
-    private Row EndPhase(Row row, CpuMeter.Snapshot started)
+    private async Task<Row> EndPhaseAsync(CancellationToken ct, Row row, CpuMeter.Snapshot started)
     {
-        CpuMeter.Since(started).AddTo(row.Metrics);
+        var usage = await CpuMeter.SinceAsync(started, _db, ct);
+        usage.AddTo(row.Metrics);
+        if (usage.OtherCores > NoisyCores)
+            Noise.Add($"{row.Key}: other processes used {usage.OtherCores:0.00} of {Environment.ProcessorCount} cores");
         if (_profiler is null) return row;
         var top = _profiler.Drain().Take(12).ToList();
         var arr = new JsonArray();

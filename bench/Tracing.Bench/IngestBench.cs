@@ -11,6 +11,13 @@ public sealed class IngestBench(ApiClient api, Failures failures, TimeProvider c
         public double EventsPerSecond => Events / Elapsed.TotalSeconds;
     }
 
+    /// <summary>Concurrent lag probe sessions, and the upper bound of the random pause before each probe.</summary>
+    public const int LagProbes = 3;
+    public static readonly TimeSpan LagProbeSpacing = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often GET /api/traces/{id} is polled while waiting for the read model (the resolution of the lag figures).</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
     public sealed record LagResult(Latencies Probes, int ProbeTimeouts, double CatchUpMs, bool CatchUpTimedOut);
 
     /// <summary>A writer session and how many events it has had accepted.</summary>
@@ -44,29 +51,38 @@ public sealed class IngestBench(ApiClient api, Failures failures, TimeProvider c
         TimeSpan duration, TimeSpan lagDeadline, int probeBatch, CancellationToken ct)
     {
         var writers = await CreateWritersAsync($"half-b{batch}", sessions, ct);
-        var probe = (await CreateWritersAsync("lag-probe", 1, ct))[0];
+        var probeWriters = await CreateWritersAsync("lag-probe", LagProbes, ct);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
 
         var probes = new Latencies();
         var probeTimeouts = 0;
-        var probeTask = Task.Run(async () =>
+        var probeTasks = probeWriters.Select(probe => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
+                // Random spacing so the probes sample every phase of the daemon's polling cycle instead of locking
+                // onto it (appending right after the last change was seen would always measure a full poll period).
+                try { await Task.Delay(Random.Shared.Next(0, (int)LagProbeSpacing.TotalMilliseconds), stop.Token); }
+                catch (OperationCanceledException) { return; }
                 var body = Workload.Batch(probe.Appended + 1, probeBatch, clock.GetUtcNow());
                 if (!await api.AppendAsync(probe.Id, body, probeBatch, ct)) return;
                 probe.Appended += probeBatch;
                 var appended = Stopwatch.GetTimestamp();
                 var seenAt = await WaitForCountAsync(probe.Id, probe.Appended, lagDeadline, ct);
-                if (seenAt is null) { probeTimeouts++; failures.Add($"lag probe: read model did not reach {probe.Appended} events within {lagDeadline.TotalSeconds}s"); return; }
-                probes.Add(Stopwatch.GetElapsedTime(appended, seenAt.Value).TotalMilliseconds);
+                if (seenAt is null)
+                {
+                    Interlocked.Increment(ref probeTimeouts);
+                    failures.Add($"lag probe: read model did not reach {probe.Appended} events within {lagDeadline.TotalSeconds}s");
+                    return;
+                }
+                lock (probes) probes.Add(Stopwatch.GetElapsedTime(appended, seenAt.Value).TotalMilliseconds);
             }
-        }, ct);
+        }, ct)).ToArray();
 
         var rate = eventsPerSecond / sessions;
         var load = await DriveAsync(writers, batch, TimeSpan.Zero, duration, rate, ct);
         await stop.CancelAsync();
-        await probeTask;
+        await Task.WhenAll(probeTasks);
 
         // Catch-up: from the last append of the load to every writer's event_count equal to what it appended.
         var lastAppend = writers.Max(w => w.LastAppendDone);
@@ -89,7 +105,7 @@ public sealed class IngestBench(ApiClient api, Failures failures, TimeProvider c
             if (count == expected) return now;
             if (count > expected) { failures.Add($"session {sessionId}: event_count {count} exceeds the {expected} appended"); return null; }
             if (now > until) return null;
-            await Task.Delay(5, ct); // poll interval, not synchronisation: the loop ends on the observed count or the deadline
+            await Task.Delay(PollInterval, ct); // poll interval, not synchronisation: the loop ends on the observed count or the deadline
         }
     }
 

@@ -29,6 +29,11 @@ public static class Report
             case "raw":
                 return new Line("raw", $"{(parts[1] == "copy" ? "binary COPY" : "multi-row INSERT")}, batch {M("batch"):0}, {M("writers"):0} writers",
                     $"{N(M("rows_per_s"))} rows/s", $"p50 {Ms(M("p50_ms"))}  p99 {Ms(M("p99_ms"))} per batch" + Cpu(m), "", "");
+            case "ingest" when parts[1] == "direct":
+                return new Line("ingest", $"diagnostic: batch {M("batch"):0}, {M("sessions"):0} sessions, EventAppender in-process (no HTTP)",
+                    $"{N(M("events_per_s"))} ev/s",
+                    $"append p50 {Ms(M("append_p50_ms"))}  p99 {Ms(M("append_p99_ms"))}; parse+validate {Ms(M("validate_ms_per_batch"))}/batch; " +
+                    $"HTTP ingest = {M("http_share") * 100:0}% of this" + Cpu(m), "", "");
             case "ingest" when parts[1] == "half":
             {
                 var p99 = M("p99_ms");
