@@ -34,23 +34,29 @@ public sealed class ApiHost : IAsyncDisposable
     public TimeSpan Startup { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ApiHost> StartAsync(string connectionString, string schema, CancellationToken ct)
+    /// <param name="appLogging">Keep the API's own appsettings.json log levels (diagnostic) instead of Warning everywhere.</param>
+    /// <param name="daemon">Run the async projection daemon (Tracing:RunBackground); off only for the --no-daemon diagnostic.</param>
+    public static async Task<ApiHost> StartAsync(string connectionString, string schema, bool appLogging, bool daemon, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var app = TracingApp.Build(
+        string[] args =
         [
             "--urls", "http://127.0.0.1:0",
             "--environment", "Production",
             "--contentRoot", AppContext.BaseDirectory,
             $"--TRACING_DB={connectionString}",
             $"--Tracing:Schema={schema}",
-            "--Tracing:RunBackground=true",
+            $"--Tracing:RunBackground={(daemon ? "true" : "false")}",
+        ];
+        string[] quiet =
+        [
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft=Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
             "--Logging:LogLevel:Marten=Warning",
             "--Logging:LogLevel:JasperFx=Warning",
-        ]);
+        ];
+        var app = TracingApp.Build(appLogging ? args : [.. args, .. quiet]);
         await app.StartAsync(ct);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -137,9 +143,8 @@ public sealed class ApiClient(HttpClient http, Failures failures)
         return ReadNumber(bytes, "event_count"u8);
     }
 
-    /// <summary>One replay page: the seqs in it (checked ascending by the caller), next_after_seq and has_more.</summary>
-    public async Task<(int Count, long FirstSeq, long LastSeq, bool Ordered, long NextAfter, bool HasMore, long Bytes)?> ReadPageAsync(
-        string sessionId, long afterSeq, int limit, CancellationToken ct)
+    /// <summary>One replay page as received (raw bytes), or null on failure.</summary>
+    public async Task<byte[]?> GetPageAsync(string sessionId, long afterSeq, int limit, CancellationToken ct)
     {
         using var resp = await http.GetAsync($"/api/traces/{sessionId}/events?after_seq={afterSeq}&limit={limit}", HttpCompletionOption.ResponseHeadersRead, ct);
         var bytes = await resp.Content.ReadAsByteArrayAsync(ct);
@@ -148,7 +153,22 @@ public sealed class ApiClient(HttpClient http, Failures failures)
             failures.Add($"GET /api/traces/{sessionId}/events -> {(int)resp.StatusCode}: {Short(bytes)}");
             return null;
         }
-        return ScanPage(bytes);
+        return bytes;
+    }
+
+    /// <summary>
+    /// The paging cursor of a page, read from its tail (the API writes next_after_seq and has_more after data) without
+    /// parsing the events, so the timed replay loop measures the API rather than this client's JSON parser.
+    /// <see cref="ScanPage"/> checks every page completely afterwards.
+    /// </summary>
+    internal static (long NextAfter, bool HasMore)? Trailer(byte[] page)
+    {
+        var tail = page.AsSpan(Math.Max(0, page.Length - 128));
+        var n = tail.LastIndexOf("\"next_after_seq\":"u8);
+        var h = tail.LastIndexOf("\"has_more\":"u8);
+        if (n < 0 || h < 0) return null;
+        if (!System.Buffers.Text.Utf8Parser.TryParse(tail[(n + "\"next_after_seq\":"u8.Length)..], out long next, out _)) return null;
+        return (next, tail[(h + "\"has_more\":"u8.Length)..].TrimStart(" "u8).StartsWith("true"u8));
     }
 
     /// <summary>Streams through a page with Utf8JsonReader: counts data[] items and checks their seq order without materialising them.</summary>

@@ -27,6 +27,8 @@ public sealed class BenchOptions
     public bool Help { get; private set; }
     public bool Profile { get; private set; }
     public bool SkipDirect { get; private set; }
+    public bool AppLogging { get; private set; }
+    public bool NoDaemon { get; private set; }
     public string[] MedianOf { get; private set; } = [];
 
     public const string Usage = """
@@ -51,6 +53,8 @@ public sealed class BenchOptions
           --out PATH              JSON results (default bench-results.json)
           --drop-schema           drop the schema at the end (default in --smoke)
           --skip-direct           skip the diagnostic ingest that calls EventAppender in-process (no HTTP)
+          --app-logging           keep the API's appsettings.json log levels (default: Warning everywhere)
+          --no-daemon             diagnostic: run the API without the async projection daemon (no lag figures)
           --profile               per phase, sum the time of each SQL statement (Npgsql activities) into the JSON
           --median A.json B.json ...  print the per-figure median table of earlier result files and exit
           --help
@@ -103,6 +107,8 @@ public sealed class BenchOptions
                 case "--drop-schema": o.DropSchemaAfter = true; break;
                 case "--profile": o.Profile = true; break;
                 case "--skip-direct": o.SkipDirect = true; break;
+                case "--app-logging": o.AppLogging = true; break;
+                case "--no-daemon": o.NoDaemon = true; break;
                 case "--keep-schema": o.DropSchemaAfter = false; break;
                 case "--median":
                     o.MedianOf = args[(i + 1)..];
@@ -121,6 +127,7 @@ public sealed class BenchOptions
         ["duration_s"] = DurationSeconds, ["raw_duration_s"] = RawDurationSeconds, ["raw_batch"] = RawBatch,
         ["half_duration_s"] = HalfDurationSeconds, ["half_fraction"] = HalfFraction, ["replay_sizes"] = ReplaySizes,
         ["replay_runs"] = ReplayRuns, ["page_limit"] = PageLimit, ["seed_batch"] = SeedBatch, ["schema"] = Schema,
+        ["no_daemon"] = NoDaemon, ["app_logging"] = AppLogging, ["profile"] = Profile,
     };
 
     private static (string Name, string? Inline) Split(string arg)

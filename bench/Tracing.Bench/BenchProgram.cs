@@ -113,20 +113,24 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         await raw.CreateTableAsync(ct);
 
         Progress("starting the API in-process");
-        await using var host = await ApiHost.StartAsync(connectionString, o.Schema, ct);
+        await using var host = await ApiHost.StartAsync(connectionString, o.Schema, o.AppLogging, daemon: !o.NoDaemon, ct);
         Meta["api_startup_s"] = Math.Round(host.Startup.TotalSeconds, 2);
         Progress($"API on {host.BaseAddress} (started in {host.Startup.TotalSeconds:0.0} s)");
         var api = new ApiClient(host.Http, failures);
         var ingest = new IngestBench(api, failures, TimeProvider.System);
 
         // The async daemon (HotCold) must hold leadership before lag means anything.
-        var ready = Stopwatch.StartNew();
-        var first = await api.CreateSessionAsync("daemon-ready", ct) ?? throw new BenchAbort("could not create a session");
-        if (!await api.AppendAsync(first, Workload.Batch(1, 1, DateTimeOffset.UtcNow), 1, ct)) throw new BenchAbort("first append failed");
-        if (await ingest.WaitForCountAsync(first, 1, TimeSpan.FromSeconds(60), ct) is null)
-            throw new BenchAbort("the async projection daemon did not project the first event within 60 s");
-        Meta["daemon_ready_s"] = Math.Round(ready.Elapsed.TotalSeconds, 2);
-        Progress($"async daemon ready after {ready.Elapsed.TotalSeconds:0.0} s");
+        if (!o.NoDaemon)
+        {
+            var ready = Stopwatch.StartNew();
+            var first = await api.CreateSessionAsync("daemon-ready", ct) ?? throw new BenchAbort("could not create a session");
+            if (!await api.AppendAsync(first, Workload.Batch(1, 1, DateTimeOffset.UtcNow), 1, ct)) throw new BenchAbort("first append failed");
+            if (await ingest.WaitForCountAsync(first, 1, TimeSpan.FromSeconds(60), ct) is null)
+                throw new BenchAbort("the async projection daemon did not project the first event within 60 s");
+            Meta["daemon_ready_s"] = Math.Round(ready.Elapsed.TotalSeconds, 2);
+            Progress($"async daemon ready after {ready.Elapsed.TotalSeconds:0.0} s");
+        }
+        else Progress("--no-daemon: the async projection daemon is off; lag is not measured");
 
         // Raw baselines.
         var rawDuration = TimeSpan.FromSeconds(o.RawDurationSeconds);
@@ -183,7 +187,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         Progress($"ingest at {o.HalfFraction:P0} of peak: batch {peak.Batch}, {offered:#,0} ev/s offered, {o.HalfDurationSeconds} s, lag probes");
         cpu = await StartPhaseAsync(ct);
         var (load, lag) = await ingest.RateLimitedWithLagAsync(peak.Batch, o.Sessions, offered, TimeSpan.FromSeconds(o.HalfDurationSeconds),
-            TimeSpan.FromSeconds(o.LagDeadlineSeconds), o.LagProbeBatch, ct);
+            TimeSpan.FromSeconds(o.LagDeadlineSeconds), o.LagProbeBatch, measureLag: !o.NoDaemon, ct);
         var half = await EndPhaseAsync(ct, IngestRow("ingest.half", load), cpu);
         half.Metrics["fraction"] = o.HalfFraction;
         half.Metrics["target_events_per_s"] = offered;
@@ -195,7 +199,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             ["max_ms"] = lag.Probes.Max, ["samples"] = lag.Probes.Count, ["timeouts"] = lag.ProbeTimeouts,
         }));
         Rows.Add(new Row("lag.catchup", new() { ["catchup_ms"] = lag.CatchUpMs }));
-        if (lag.Probes.Count == 0) failures.Add("lag probe: no sample");
+        if (lag.Probes.Count == 0 && !o.NoDaemon) failures.Add("lag probe: no sample");
         Progress($"  {load.EventsPerSecond:#,0} ev/s, p99 {load.Latency.Percentile(99):0.0} ms; lag p95 {lag.Probes.Percentile(95):0} ms, catch-up {lag.CatchUpMs:0} ms");
 
         // Replay.
@@ -212,7 +216,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
                 ["events"] = size, ["page_limit"] = o.PageLimit, ["pages"] = r.Pages, ["mb"] = r.Bytes / 1e6,
                 ["api_ms"] = r.ApiMedian, ["api_min_ms"] = r.ApiMs.DefaultIfEmpty(double.NaN).Min(), ["raw_ms"] = r.RawMedian,
                 ["ratio"] = r.Ratio, ["events_per_s"] = size / (r.ApiMedian / 1000), ["seed_s"] = seedTime.TotalSeconds,
-                ["seed_events_per_s"] = size / seedTime.TotalSeconds, ["seed_projection_drain_ms"] = seedDrain,
+                ["seed_events_per_s"] = size / seedTime.TotalSeconds, ["client_verify_ms"] = Latencies.Median(r.VerifyMs), ["seed_projection_drain_ms"] = seedDrain,
             }), cpu));
             Progress($"  API {r.ApiMedian:0.0} ms, raw {r.RawMedian:0.0} ms (seeded in {seedTime.TotalSeconds:0.0} s, read model drained {seedDrain:0} ms later)");
         }
@@ -228,6 +232,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
     /// every event in the store (poll with deadline); the time it took in ms.</summary>
     private async Task<double> SettleAsync(CancellationToken ct)
     {
+        if (o.NoDaemon) return double.NaN;
         var sw = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(Math.Max(60, o.LagDeadlineSeconds));
         while (true)
@@ -259,9 +264,12 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         return row;
     }
 
+    private long _allocatedAtStart;
+
     private async Task<CpuMeter.Snapshot> StartPhaseAsync(CancellationToken ct)
     {
         _profiler?.Drain();
+        _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
         return await CpuMeter.TakeAsync(_db, ct);
     }
 
@@ -270,6 +278,10 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
     {
         var usage = await CpuMeter.SinceAsync(started, _db, ct);
         usage.AddTo(row.Metrics);
+        // Managed allocations of the whole process (API + load generator) during the phase; unlike time, not noisy.
+        row.Metrics["alloc_mb"] = (GC.GetTotalAllocatedBytes(precise: true) - _allocatedAtStart) / 1e6;
+        if (row.Metrics.TryGetValue("events", out var ev) && ev > 0 && row.Key.StartsWith("ingest", StringComparison.Ordinal))
+            row.Metrics["alloc_bytes_per_event"] = row.Metrics["alloc_mb"] * 1e6 / ev;
         if (usage.OtherCores > NoisyCores)
             Noise.Add($"{row.Key}: other processes used {usage.OtherCores:0.00} of {Environment.ProcessorCount} cores");
         if (_profiler is null) return row;

@@ -48,10 +48,10 @@ public sealed class IngestBench(ApiClient api, Failures failures, TimeProvider c
     /// async read model takes to show what was just appended; finally the catch-up time after the last append.
     /// </summary>
     public async Task<(Result Load, LagResult Lag)> RateLimitedWithLagAsync(int batch, int sessions, double eventsPerSecond,
-        TimeSpan duration, TimeSpan lagDeadline, int probeBatch, CancellationToken ct)
+        TimeSpan duration, TimeSpan lagDeadline, int probeBatch, bool measureLag, CancellationToken ct)
     {
         var writers = await CreateWritersAsync($"half-b{batch}", sessions, ct);
-        var probeWriters = await CreateWritersAsync("lag-probe", LagProbes, ct);
+        var probeWriters = measureLag ? await CreateWritersAsync("lag-probe", LagProbes, ct) : [];
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
 
         var probes = new Latencies();
@@ -83,6 +83,8 @@ public sealed class IngestBench(ApiClient api, Failures failures, TimeProvider c
         var load = await DriveAsync(writers, batch, TimeSpan.Zero, duration, rate, ct);
         await stop.CancelAsync();
         await Task.WhenAll(probeTasks);
+
+        if (!measureLag) return (load, new LagResult(probes, 0, double.NaN, false));
 
         // Catch-up: from the last append of the load to every writer's event_count equal to what it appended.
         var lastAppend = writers.Max(w => w.LastAppendDone);
