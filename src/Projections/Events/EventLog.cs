@@ -12,8 +12,12 @@ public sealed class EventLog(NpgsqlDataSource dataSource, TracingStoreSettings s
 {
     private readonly string _schema = settings.Schema;
 
-    /// <summary>One stored event as JSON text (content hash stripped), in seq order.</summary>
-    public sealed record StoredEvent(long Seq, long Position, string Json);
+    /// <summary>One stored event as UTF-8 JSON (content hash stripped), in seq order. Kept as the bytes PostgreSQL
+    /// sent, so replay writes them through without decoding to UTF-16 and encoding back.</summary>
+    public sealed record StoredEvent(long Seq, long Position, byte[] Utf8Json)
+    {
+        public string Json => System.Text.Encoding.UTF8.GetString(Utf8Json);
+    }
 
     public async Task<List<StoredEvent>> ReadAsync(string tenant, string streamKey, long afterSeq, int limit, CancellationToken ct)
     {
@@ -28,7 +32,7 @@ public sealed class EventLog(NpgsqlDataSource dataSource, TracingStoreSettings s
         var rows = new List<StoredEvent>(Math.Min(limit, 1024));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            rows.Add(new StoredEvent(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)));
+            rows.Add(new StoredEvent(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
         return rows;
     }
 
