@@ -21,6 +21,9 @@ public sealed class ApiHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
+    /// <summary>Artifact storage of the in-process API (unused by the bench): a temp folder, deleted on dispose.</summary>
+    private static readonly string DataDir = Path.Combine(Path.GetTempPath(), "tracing-bench-" + Guid.NewGuid().ToString("N")[..12]);
+
     private ApiHost(WebApplication app, HttpClient http, Uri baseAddress, TimeSpan startup)
     {
         _app = app;
@@ -47,6 +50,8 @@ public sealed class ApiHost : IAsyncDisposable
             $"--TRACING_DB={connectionString}",
             $"--Tracing:Schema={schema}",
             $"--Tracing:RunBackground={(daemon ? "true" : "false")}",
+            $"--Tracing:DataDir={DataDir}",
+            $"--Tracing:SigningSecret=bench-{Guid.NewGuid():N}{Guid.NewGuid():N}",
         ];
         string[] quiet =
         [
@@ -86,6 +91,7 @@ public sealed class ApiHost : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try { await _app.StopAsync(cts.Token); } catch (OperationCanceledException) { }
         await _app.DisposeAsync();
+        try { if (Directory.Exists(DataDir)) Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
     }
 }
 

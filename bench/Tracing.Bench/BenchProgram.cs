@@ -41,14 +41,14 @@ public static class BenchProgram
         var failures = new Failures();
         // Tag every connection (API and bench) so the CPU meter can tell this run's backends from other clients'.
         cs = new NpgsqlConnectionStringBuilder(cs) { ApplicationName = CpuMeter.ApplicationName }.ConnectionString;
-        var run = new BenchRun(o, cs, failures, log);
+        await using var run = new BenchRun(o, cs, failures, log);
         List<Row> results;
         JsonObject meta;
         try
         {
             (results, meta) = await run.ExecuteAsync(ct);
         }
-        catch (Exception ex) when (ex is BenchAbort or HttpRequestException or NpgsqlException or TaskCanceledException or InvalidOperationException)
+        catch (Exception ex)
         {
             failures.Add($"aborted: {ex.GetType().Name}: {ex.Message}");
             await log.WriteLineAsync($"bench: aborted: {ex}");
@@ -76,7 +76,7 @@ public static class BenchProgram
 }
 
 /// <summary>One benchmark run, phase by phase.</summary>
-internal sealed class BenchRun(BenchOptions o, string connectionString, Failures failures, TextWriter log)
+internal sealed class BenchRun(BenchOptions o, string connectionString, Failures failures, TextWriter log) : IAsyncDisposable
 {
     public List<Row> Rows { get; } = [];
 
@@ -137,11 +137,11 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         Progress($"raw baseline: binary COPY, {o.Sessions} writers x batch {o.RawBatch}, {o.RawDurationSeconds} s");
         var cpu = await StartPhaseAsync(ct);
         var copy = await raw.CopyAsync("copy", o.Sessions, o.RawBatch, rawDuration, ct);
-        Rows.Add(await EndPhaseAsync(ct, RawRow("raw.copy", copy), cpu));
+        Rows.Add(await EndPhaseAsync(RawRow("raw.copy", copy), cpu, ct));
         Progress($"raw baseline: multi-row INSERT, {o.Sessions} writers x batch {o.RawBatch}, {o.RawDurationSeconds} s");
         cpu = await StartPhaseAsync(ct);
         var insert = await raw.InsertAsync("insert", o.Sessions, o.RawBatch, rawDuration, ct);
-        Rows.Add(await EndPhaseAsync(ct, RawRow("raw.insert", insert), cpu));
+        Rows.Add(await EndPhaseAsync(RawRow("raw.insert", insert), cpu, ct));
 
         // Ingest, closed loop, per batch size.
         var ingestResults = new List<IngestBench.Result>();
@@ -150,7 +150,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             Progress($"ingest: batch {batch}, {o.Sessions} sessions, {o.WarmupSeconds} s warm-up + {o.DurationSeconds} s");
             cpu = await StartPhaseAsync(ct);
             var r = await ingest.ClosedLoopAsync(batch, o.Sessions, TimeSpan.FromSeconds(o.WarmupSeconds), TimeSpan.FromSeconds(o.DurationSeconds), ct);
-            var row = await EndPhaseAsync(ct, IngestRow($"ingest.b{batch}", r), cpu);
+            var row = await EndPhaseAsync(IngestRow($"ingest.b{batch}", r), cpu, ct);
             var drain = await SettleAsync(ct);
             ingestResults.Add(r);
             row.Metrics["projection_drain_ms"] = drain;
@@ -170,12 +170,12 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             var d = await new DirectIngest(appender, api, failures, TimeProvider.System)
                 .RunAsync(batch, o.Sessions, TimeSpan.FromSeconds(o.WarmupSeconds), TimeSpan.FromSeconds(o.DurationSeconds), ct);
             var http = ingestResults.First(r => r.Batch == batch);
-            Rows.Add(await EndPhaseAsync(ct, new Row("ingest.direct", new()
+            Rows.Add(await EndPhaseAsync(new Row("ingest.direct", new()
             {
                 ["batch"] = batch, ["sessions"] = o.Sessions, ["events_per_s"] = d.EventsPerSecond, ["events"] = d.Events,
                 ["append_p50_ms"] = d.AppendLatency.Percentile(50), ["append_p99_ms"] = d.AppendLatency.Percentile(99),
                 ["validate_ms_per_batch"] = d.ValidateMsPerBatch, ["http_share"] = http.EventsPerSecond / d.EventsPerSecond,
-            }), cpu));
+            }), cpu, ct));
             var drain = await SettleAsync(ct);
             Rows[^1].Metrics["projection_drain_ms"] = drain;
             Progress($"  {d.EventsPerSecond:#,0} ev/s, append p50 {d.AppendLatency.Percentile(50):0.0} ms, parse+validate {d.ValidateMsPerBatch:0.00} ms per batch");
@@ -188,7 +188,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         cpu = await StartPhaseAsync(ct);
         var (load, lag) = await ingest.RateLimitedWithLagAsync(peak.Batch, o.Sessions, offered, TimeSpan.FromSeconds(o.HalfDurationSeconds),
             TimeSpan.FromSeconds(o.LagDeadlineSeconds), o.LagProbeBatch, measureLag: !o.NoDaemon, ct);
-        var half = await EndPhaseAsync(ct, IngestRow("ingest.half", load), cpu);
+        var half = await EndPhaseAsync(IngestRow("ingest.half", load), cpu, ct);
         half.Metrics["fraction"] = o.HalfFraction;
         half.Metrics["target_events_per_s"] = offered;
         half.Metrics["p99_sched_ms"] = load.ScheduledLatency!.Percentile(99);
@@ -211,13 +211,13 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             Progress($"replay: reading {size:#,0} events, {o.ReplayRuns} runs, limit {o.PageLimit}");
             cpu = await StartPhaseAsync(ct);
             var r = await new ReplayBench(api, raw, failures, TimeProvider.System).MeasureAsync(size, id, rawId, seedTime, o.ReplayRuns, o.PageLimit, ct);
-            Rows.Add(await EndPhaseAsync(ct, new Row($"replay.{size}", new()
+            Rows.Add(await EndPhaseAsync(new Row($"replay.{size}", new()
             {
                 ["events"] = size, ["page_limit"] = o.PageLimit, ["pages"] = r.Pages, ["mb"] = r.Bytes / 1e6,
                 ["api_ms"] = r.ApiMedian, ["api_min_ms"] = r.ApiMs.DefaultIfEmpty(double.NaN).Min(), ["raw_ms"] = r.RawMedian,
                 ["ratio"] = r.Ratio, ["events_per_s"] = size / (r.ApiMedian / 1000), ["seed_s"] = seedTime.TotalSeconds,
                 ["seed_events_per_s"] = size / seedTime.TotalSeconds, ["client_verify_ms"] = Latencies.Median(r.VerifyMs), ["seed_projection_drain_ms"] = seedDrain,
-            }), cpu));
+            }), cpu, ct));
             Progress($"  API {r.ApiMedian:0.0} ms, raw {r.RawMedian:0.0} ms (seeded in {seedTime.TotalSeconds:0.0} s, read model drained {seedDrain:0} ms later)");
         }
 
@@ -274,7 +274,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
     }
 
     /// <summary>Adds the phase's CPU split (and, with --profile, its SQL time by statement) to the row.</summary>
-    private async Task<Row> EndPhaseAsync(CancellationToken ct, Row row, CpuMeter.Snapshot started)
+    private async Task<Row> EndPhaseAsync(Row row, CpuMeter.Snapshot started, CancellationToken ct)
     {
         var usage = await CpuMeter.SinceAsync(started, _db, ct);
         usage.AddTo(row.Metrics);
@@ -312,11 +312,13 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
 
     public async Task DropSchemaAsync()
     {
-        try
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecAsync($"drop schema if exists {o.Schema} cascade", CancellationToken.None);
-        }
+        try { await ExecAsync($"drop schema if exists {o.Schema} cascade", CancellationToken.None); }
         catch (NpgsqlException ex) { log.WriteLine($"bench: could not drop schema {o.Schema}: {ex.Message}"); }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _profiler?.Dispose();
+        await _db.DisposeAsync();
     }
 }
