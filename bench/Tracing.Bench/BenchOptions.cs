@@ -51,7 +51,7 @@ public sealed class BenchOptions
           --schema NAME           database schema, dropped and recreated first (default tracing_bench)
           --db CONNSTR            PostgreSQL connection string (default: $TRACING_DB)
           --out PATH              JSON results (default bench-results.json)
-          --drop-schema           drop the schema at the end (default in --smoke)
+          --drop-schema           drop the schema at the end (default in --smoke; --keep-schema overrides)
           --skip-direct           skip the diagnostic ingest that calls EventAppender in-process (no HTTP)
           --app-logging           keep the API's appsettings.json log levels (default: Warning everywhere)
           --no-daemon             diagnostic: run the API without the async projection daemon (no lag figures)
