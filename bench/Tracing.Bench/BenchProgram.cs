@@ -86,6 +86,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
     public JsonObject Meta { get; } = new();
     private readonly NpgsqlDataSource _db = new NpgsqlDataSourceBuilder(connectionString).Build();
     private readonly SqlProfiler? _profiler = o.Profile ? new SqlProfiler() : null;
+    private readonly AllocationSampler? _allocations = o.Profile ? new AllocationSampler() : null;
     private readonly JsonObject _profile = new();
 
     public async Task<(List<Row>, JsonObject)> ExecuteAsync(CancellationToken ct)
@@ -269,6 +270,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
     private async Task<CpuMeter.Snapshot> StartPhaseAsync(CancellationToken ct)
     {
         _profiler?.Drain();
+        _allocations?.Drain();
         _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
         return await CpuMeter.TakeAsync(_db, ct);
     }
@@ -293,6 +295,12 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         Progress($"profile {row.Key}:");
         foreach (var (sql, count, total, mean) in top)
             Progress($"  {total,10:0} ms {count,8} x {mean,8:0.000} ms  {sql}");
+        var types = _allocations!.Drain().Take(15).ToList();
+        var allocs = new JsonArray();
+        foreach (var (type, mb) in types) allocs.Add(new JsonObject { ["type"] = type, ["sampled_mb"] = Math.Round(mb, 1) });
+        _profile[row.Key + ".allocations"] = allocs;
+        Progress($"allocations {row.Key} (sampled):");
+        foreach (var (type, mb) in types) Progress($"  {mb,8:0.0} MB  {type}");
         return row;
     }
 
@@ -319,6 +327,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
     public async ValueTask DisposeAsync()
     {
         _profiler?.Dispose();
+        _allocations?.Dispose();
         await _db.DisposeAsync();
     }
 }
