@@ -30,6 +30,11 @@ public sealed class BenchOptions
     public bool AppLogging { get; private set; }
     public bool NoDaemon { get; private set; }
     public string[] MedianOf { get; private set; } = [];
+    public int[] StreamClients { get; private set; } = [100, 1000];
+    public int[] StreamRates { get; private set; } = [1000, 100];
+    public double StreamSeconds { get; private set; } = 5;
+    public bool SkipStream { get; private set; }
+    public bool SkipRebuild { get; private set; }
 
     public const string Usage = """
         Usage: ./tracing bench [flags]
@@ -56,6 +61,10 @@ public sealed class BenchOptions
           --app-logging           keep the API's appsettings.json log levels (default: Warning everywhere)
           --no-daemon             diagnostic: run the API without the async projection daemon (no lag figures)
           --profile               per phase, sum the time of each SQL statement (Npgsql activities) into the JSON
+          --stream-clients 100,1000  SSE clients per stream case (default 100,1000)
+          --stream-rates 1000,100    events/s appended in each stream case (default 1000,100)
+          --stream-seconds S      appending time per stream case (default 5)
+          --skip-stream / --skip-rebuild
           --median A.json B.json ...  print the per-figure median table of earlier result files and exit
           --help
         """;
@@ -77,6 +86,9 @@ public sealed class BenchOptions
             o.SeedBatch = 250;
             o.LagDeadlineSeconds = 20;
             o.Schema = "tracing_bench_smoke";
+            o.StreamClients = [5];
+            o.StreamRates = [50];
+            o.StreamSeconds = 1;
             o.DropSchemaAfter = true;
         }
 
@@ -110,6 +122,11 @@ public sealed class BenchOptions
                 case "--app-logging": o.AppLogging = true; break;
                 case "--no-daemon": o.NoDaemon = true; break;
                 case "--keep-schema": o.DropSchemaAfter = false; break;
+                case "--stream-clients": o.StreamClients = Ints(name, Value(), 1, 5000); break;
+                case "--stream-rates": o.StreamRates = Ints(name, Value(), 1, 100_000); break;
+                case "--stream-seconds": o.StreamSeconds = Dbl(name, Value(), 0.5); break;
+                case "--skip-stream": o.SkipStream = true; break;
+                case "--skip-rebuild": o.SkipRebuild = true; break;
                 case "--median":
                     o.MedianOf = args[(i + 1)..];
                     if (o.MedianOf.Length == 0) throw new ArgumentException("--median needs result files");

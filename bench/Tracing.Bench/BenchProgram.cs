@@ -222,8 +222,36 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             Progress($"  API {r.ApiMedian:0.0} ms, raw {r.RawMedian:0.0} ms (seeded in {seedTime.TotalSeconds:0.0} s, read model drained {seedDrain:0} ms later)");
         }
 
-        Rows.Add(new Row("stream", []));
-        Rows.Add(new Row("rebuild", []));
+        if (!o.SkipStream)
+        {
+            for (var i = 0; i < o.StreamClients.Length; i++)
+            {
+                var clients = o.StreamClients[i];
+                var rate = o.StreamRates[Math.Min(i, o.StreamRates.Length - 1)];
+                Progress($"stream: {clients} SSE clients, {rate} ev/s for {o.StreamSeconds} s");
+                cpu = await StartPhaseAsync(ct);
+                var sr = await StreamBench.RunAsync(host, clients, rate, TimeSpan.FromSeconds(o.StreamSeconds), failures, ct);
+                Rows.Add(await EndPhaseAsync(new Row($"stream.{clients}", new()
+                {
+                    ["clients"] = clients, ["rate"] = rate, ["p50_ms"] = sr.Latency.Percentile(50), ["p95_ms"] = sr.Latency.Percentile(95),
+                    ["p99_ms"] = sr.Latency.Percentile(99), ["delivered"] = sr.Delivered, ["expected"] = sr.Expected,
+                    ["kb_per_connection"] = sr.MemoryPerConnectionKb,
+                }), cpu, ct));
+                Progress($"  p50 {sr.Latency.Percentile(50):0.0} ms, p99 {sr.Latency.Percentile(99):0.0} ms, {sr.MemoryPerConnectionKb:0} KB/connection");
+            }
+        }
+        if (!o.SkipRebuild)
+        {
+            Progress("rebuild: projection rebuild, analysis rerun, raw sequential scan");
+            cpu = await StartPhaseAsync(ct);
+            var rb = await RebuildBench.RunAsync(host, o.Schema, ct);
+            Rows.Add(await EndPhaseAsync(new Row("rebuild.all", new()
+            {
+                ["events"] = rb.Events, ["rebuild_events_per_s"] = rb.RebuildEventsPerSecond, ["raw_scan_events_per_s"] = rb.RawScanEventsPerSecond,
+                ["ratio"] = rb.RebuildEventsPerSecond / rb.RawScanEventsPerSecond, ["rerun_sessions"] = rb.RerunSessions,
+                ["rerun_sessions_per_s"] = rb.RerunSessionsPerSecond, ["rerun_events_per_s"] = rb.RerunEventsPerSecond,
+            }), cpu, ct));
+        }
         Meta["wall_s"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
         Meta["noise"] = new JsonArray(Noise.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
         return (Rows, Meta);

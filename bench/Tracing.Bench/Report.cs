@@ -74,8 +74,21 @@ public static class Report
                 return new Line("lag", "catch-up after the last append (all sessions)", Ms(ms), "",
                     $"< {LagTargetMs / 1000:0} s", Status(ms < LagTargetMs, ms));
             }
+            case "stream":
+            {
+                var p99 = M("p99_ms");
+                var isTarget = M("clients") == 100;
+                return new Line("stream", $"{M("clients"):0} SSE clients, {N(M("rate"))} ev/s appended",
+                    $"p99 {Ms(p99)}", $"p50 {Ms(M("p50_ms"))}  p95 {Ms(M("p95_ms"))}; {M("kb_per_connection"):0.0} KB/connection; delivered {N(M("delivered"))}/{N(M("expected"))}" + Cpu(m),
+                    isTarget ? "p99 < 100 ms" : "", isTarget ? Status(p99 < 100, p99) : "");
+            }
+            case "rebuild":
+                return new Line("rebuild", $"{N(M("events"))} events; rerun {M("rerun_sessions"):0} sessions",
+                    $"{N(M("rebuild_events_per_s"))} ev/s",
+                    $"projection rebuild; raw scan {N(M("raw_scan_events_per_s"))} ev/s (rebuild/raw {M("ratio") * 100:0.0}%); " +
+                    $"analysis rerun {M("rerun_sessions_per_s"):0.0} sessions/s ({N(M("rerun_events_per_s"))} ev/s)" + Cpu(m), "", "");
             default:
-                return new Line(parts[0], "-", "n/a (not implemented yet)", "", "", "");
+                return new Line(parts[0], "-", "n/a", "", "", "");
         }
     }
 

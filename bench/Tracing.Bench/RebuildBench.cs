@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Tracing.Workers.Analysis;
+
+namespace Tracing.Bench;
+
+/// <summary>
+/// Rebuild: Marten's rebuild of the SessionSummary projection over every event of the bench schema, the analysis
+/// rerun over the bench workspace's sessions, and a raw sequential scan of the same events for comparison.
+/// </summary>
+public static class RebuildBench
+{
+    public sealed record Result(long Events, double RebuildEventsPerSecond, double RawScanEventsPerSecond,
+        int RerunSessions, double RerunSessionsPerSecond, double RerunEventsPerSecond);
+
+    public static async Task<Result> RunAsync(ApiHost host, string schema, CancellationToken ct)
+    {
+        var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+        var events = await ScalarAsync(dataSource, $"select count(*) from {schema}.mt_events", ct);
+
+        var scan = Stopwatch.StartNew();
+        await ScalarAsync(dataSource, $"select sum(octet_length(data::text)) from {schema}.mt_events", ct);
+        var rawScan = events / scan.Elapsed.TotalSeconds;
+
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        var rebuild = Stopwatch.StartNew();
+        await daemon.RebuildProjectionAsync("SessionSummary", TimeSpan.FromMinutes(10), ct);
+        var rebuildRate = events / rebuild.Elapsed.TotalSeconds;
+
+        var traceEvents = await ScalarAsync(dataSource, $"select count(*) from {schema}.mt_events where type = 'trace_event'", ct);
+        var report = await host.Services.GetRequiredService<AnalysisRerun>().RunAsync(new RerunScope(ApiHost.Workspace), ct);
+        return new Result(events, rebuildRate, rawScan, report.Sessions, report.SessionsPerSecond,
+            traceEvents / Math.Max(report.Elapsed.TotalSeconds, 1e-9));
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(sql);
+        return await cmd.ExecuteScalarAsync(ct) is { } v and not DBNull ? Convert.ToInt64(v) : 0;
+    }
+}
