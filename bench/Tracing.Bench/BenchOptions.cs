@@ -29,6 +29,7 @@ public sealed class BenchOptions
     public bool SkipDirect { get; private set; }
     public bool AppLogging { get; private set; }
     public bool NoDaemon { get; private set; }
+    public List<string> ApiSettings { get; } = [];
     public string[] MedianOf { get; private set; } = [];
 
     public const string Usage = """
@@ -55,6 +56,7 @@ public sealed class BenchOptions
           --skip-direct           skip the diagnostic ingest that calls EventAppender in-process (no HTTP)
           --app-logging           keep the API's appsettings.json log levels (default: Warning everywhere)
           --no-daemon             diagnostic: run the API without the async projection daemon (no lag figures)
+          --api-setting K=V       extra configuration for the API under test (repeatable), e.g. Logging:LogLevel:Marten=Information
           --profile               per phase, sum the time of each SQL statement (Npgsql activities) into the JSON
           --median A.json B.json ...  print the per-figure median table of earlier result files and exit
           --help
@@ -109,6 +111,11 @@ public sealed class BenchOptions
                 case "--skip-direct": o.SkipDirect = true; break;
                 case "--app-logging": o.AppLogging = true; break;
                 case "--no-daemon": o.NoDaemon = true; break;
+                case "--api-setting":
+                    var setting = Value();
+                    if (!setting.Contains('=')) throw new ArgumentException("--api-setting takes Key=Value, e.g. Logging:LogLevel:Marten=Information");
+                    o.ApiSettings.Add(setting);
+                    break;
                 case "--keep-schema": o.DropSchemaAfter = false; break;
                 case "--median":
                     o.MedianOf = args[(i + 1)..];
@@ -127,7 +134,7 @@ public sealed class BenchOptions
         ["duration_s"] = DurationSeconds, ["raw_duration_s"] = RawDurationSeconds, ["raw_batch"] = RawBatch,
         ["half_duration_s"] = HalfDurationSeconds, ["half_fraction"] = HalfFraction, ["replay_sizes"] = ReplaySizes,
         ["replay_runs"] = ReplayRuns, ["page_limit"] = PageLimit, ["seed_batch"] = SeedBatch, ["schema"] = Schema,
-        ["no_daemon"] = NoDaemon, ["app_logging"] = AppLogging, ["profile"] = Profile,
+        ["no_daemon"] = NoDaemon, ["app_logging"] = AppLogging, ["profile"] = Profile, ["api_settings"] = ApiSettings,
     };
 
     private static (string Name, string? Inline) Split(string arg)
