@@ -39,7 +39,9 @@ public sealed class ApiHost : IAsyncDisposable
 
     /// <param name="appLogging">Keep the API's own appsettings.json log levels (diagnostic) instead of Warning everywhere.</param>
     /// <param name="daemon">Run the async projection daemon (Tracing:RunBackground); off only for the --no-daemon diagnostic.</param>
-    public static async Task<ApiHost> StartAsync(string connectionString, string schema, bool appLogging, bool daemon, CancellationToken ct)
+    /// <param name="settings">Extra configuration entries (Key=Value), applied last.</param>
+    public static async Task<ApiHost> StartAsync(string connectionString, string schema, bool appLogging, bool daemon,
+        IEnumerable<string> settings, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         string[] args =
@@ -64,7 +66,7 @@ public sealed class ApiHost : IAsyncDisposable
             "--Logging:LogLevel:Marten=Warning",
             "--Logging:LogLevel:JasperFx=Warning",
         ];
-        var app = TracingApp.Build(appLogging ? args : [.. args, .. quiet]);
+        var app = TracingApp.Build([.. args, .. appLogging ? [] : quiet, .. settings.Select(s => "--" + s)]);
         await app.StartAsync(ct);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -118,12 +120,35 @@ public sealed class ApiClient(HttpClient http, Failures failures)
         return doc.RootElement.GetProperty("id").GetString();
     }
 
-    /// <summary>Appends a prepared batch; returns false (and records a failure) unless all <paramref name="expected"/> events were accepted.</summary>
-    public async Task<bool> AppendAsync(string sessionId, byte[] body, int expected, CancellationToken ct)
+    /// <summary>Backpressure answers (429 + Retry-After) that a setup step waited out instead of failing.</summary>
+    public int BackpressureWaits => _backpressureWaits;
+    private int _backpressureWaits;
+
+    /// <summary>
+    /// Appends a prepared batch; returns false (and records a failure) unless all <paramref name="expected"/> events were
+    /// accepted. With <paramref name="waitOutBackpressure"/> (setup only, never in a measured phase) a 429 is retried after
+    /// its Retry-After, as a well-behaved client would, for up to a minute.
+    /// </summary>
+    public async Task<bool> AppendAsync(string sessionId, byte[] body, int expected, CancellationToken ct, bool waitOutBackpressure = false)
     {
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = Json;
-        using var resp = await http.PostAsync($"/api/traces/{sessionId}/events", content, ct);
+        var giveUp = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = Json;
+            using var resp = await http.PostAsync($"/api/traces/{sessionId}/events", content, ct);
+            if (waitOutBackpressure && resp.StatusCode == HttpStatusCode.TooManyRequests && DateTime.UtcNow < giveUp)
+            {
+                Interlocked.Increment(ref _backpressureWaits);
+                await Task.Delay(resp.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), ct); // the server's Retry-After
+                continue;
+            }
+            return await CheckAppendAsync(sessionId, resp, expected, ct);
+        }
+    }
+
+    private async Task<bool> CheckAppendAsync(string sessionId, HttpResponseMessage resp, int expected, CancellationToken ct)
+    {
         var bytes = await resp.Content.ReadAsByteArrayAsync(ct);
         if (!resp.IsSuccessStatusCode)
         {

@@ -29,6 +29,7 @@ public sealed class BenchOptions
     public bool SkipDirect { get; private set; }
     public bool AppLogging { get; private set; }
     public bool NoDaemon { get; private set; }
+    public List<string> ApiSettings { get; } = [];
     public string[] MedianOf { get; private set; } = [];
     public int[] StreamClients { get; private set; } = [100, 1000];
     public int[] StreamRates { get; private set; } = [1000, 100];
@@ -60,6 +61,7 @@ public sealed class BenchOptions
           --skip-direct           skip the diagnostic ingest that calls EventAppender in-process (no HTTP)
           --app-logging           keep the API's appsettings.json log levels (default: Warning everywhere)
           --no-daemon             diagnostic: run the API without the async projection daemon (no lag figures)
+          --api-setting K=V       extra configuration for the API under test (repeatable), e.g. Logging:LogLevel:Marten=Information
           --profile               per phase, sum the time of each SQL statement (Npgsql activities) into the JSON
           --stream-clients 100,1000  SSE clients per stream case (default 100,1000)
           --stream-rates 1000,100    events/s appended in each stream case (default 1000,100)
@@ -121,6 +123,11 @@ public sealed class BenchOptions
                 case "--skip-direct": o.SkipDirect = true; break;
                 case "--app-logging": o.AppLogging = true; break;
                 case "--no-daemon": o.NoDaemon = true; break;
+                case "--api-setting":
+                    var setting = Value();
+                    if (!setting.Contains('=')) throw new ArgumentException("--api-setting takes Key=Value, e.g. Logging:LogLevel:Marten=Information");
+                    o.ApiSettings.Add(setting);
+                    break;
                 case "--keep-schema": o.DropSchemaAfter = false; break;
                 case "--stream-clients": o.StreamClients = Ints(name, Value(), 1, 5000); break;
                 case "--stream-rates": o.StreamRates = Ints(name, Value(), 1, 100_000); break;
@@ -144,7 +151,7 @@ public sealed class BenchOptions
         ["duration_s"] = DurationSeconds, ["raw_duration_s"] = RawDurationSeconds, ["raw_batch"] = RawBatch,
         ["half_duration_s"] = HalfDurationSeconds, ["half_fraction"] = HalfFraction, ["replay_sizes"] = ReplaySizes,
         ["replay_runs"] = ReplayRuns, ["page_limit"] = PageLimit, ["seed_batch"] = SeedBatch, ["schema"] = Schema,
-        ["no_daemon"] = NoDaemon, ["app_logging"] = AppLogging, ["profile"] = Profile,
+        ["no_daemon"] = NoDaemon, ["app_logging"] = AppLogging, ["profile"] = Profile, ["api_settings"] = ApiSettings,
     };
 
     private static (string Name, string? Inline) Split(string arg)

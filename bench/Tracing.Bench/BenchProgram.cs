@@ -114,7 +114,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         await raw.CreateTableAsync(ct);
 
         Progress("starting the API in-process");
-        await using var host = await ApiHost.StartAsync(connectionString, o.Schema, o.AppLogging, daemon: !o.NoDaemon, ct);
+        await using var host = await ApiHost.StartAsync(connectionString, o.Schema, o.AppLogging, daemon: !o.NoDaemon, o.ApiSettings, ct);
         Meta["api_startup_s"] = Math.Round(host.Startup.TotalSeconds, 2);
         Progress($"API on {host.BaseAddress} (started in {host.Startup.TotalSeconds:0.0} s)");
         var api = new ApiClient(host.Http, failures);
@@ -209,6 +209,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             Progress($"replay: seeding {size:#,0} events (API, batch {o.SeedBatch}) and the raw table");
             var (id, rawId, seedTime) = await new ReplayBench(api, raw, failures, TimeProvider.System).SeedAsync(size, o.SeedBatch, ct);
             var seedDrain = await SettleAsync(ct); // the read model must not compete with the timed reads
+            if (api.BackpressureWaits > 0) Progress($"  seeding waited out {api.BackpressureWaits} backpressure answer(s) so far (429, Retry-After)");
             Progress($"replay: reading {size:#,0} events, {o.ReplayRuns} runs, limit {o.PageLimit}");
             cpu = await StartPhaseAsync(ct);
             var r = await new ReplayBench(api, raw, failures, TimeProvider.System).MeasureAsync(size, id, rawId, seedTime, o.ReplayRuns, o.PageLimit, ct);
@@ -252,6 +253,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
                 ["rerun_sessions_per_s"] = rb.RerunSessionsPerSecond, ["rerun_events_per_s"] = rb.RerunEventsPerSecond,
             }), cpu, ct));
         }
+        Meta["seed_backpressure_waits"] = api.BackpressureWaits;
         Meta["wall_s"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
         Meta["noise"] = new JsonArray(Noise.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
         return (Rows, Meta);

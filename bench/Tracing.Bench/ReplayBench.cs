@@ -23,7 +23,7 @@ public sealed class ReplayBench(ApiClient api, RawBaseline raw, Failures failure
         for (long seq = 1; seq <= size; seq += seedBatch)
         {
             var n = (int)Math.Min(seedBatch, size - seq + 1);
-            if (!await api.AppendAsync(id, Workload.Batch(seq, n, clock.GetUtcNow()), n, ct))
+            if (!await api.AppendAsync(id, Workload.Batch(seq, n, clock.GetUtcNow()), n, ct, waitOutBackpressure: true))
                 throw new BenchAbort($"seeding replay session {id} failed");
         }
         var seedTime = Stopwatch.GetElapsedTime(started);
