@@ -18,13 +18,15 @@ namespace Tracing.Api.Events;
 public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvider clock, IServiceScopeFactory scopes)
 {
     private const int MaxAttempts = 8;
+    private static readonly IReadOnlyDictionary<string, StoredKey> NoStoredKeys = new Dictionary<string, StoredKey>();
 
     public sealed record Result(bool SessionFound, AppendOutcome? Outcome);
 
     public Task<Result> AppendAsync(string workspace, string streamKey, string sessionId,
         IReadOnlyList<IncomingEvent> valid, IReadOnlyList<Rejection> invalid, CancellationToken ct) =>
         CommitAsync(workspace, streamKey, sessionId, valid.Select(e => e.IdempotencyKey),
-            (lastSeq, stored) => AppendDecision.Decide(lastSeq, valid, invalid, stored), null, ct);
+            (lastSeq, stored) => AppendDecision.Decide(lastSeq, valid, invalid, stored),
+            lastSeq => valid.Count > 0 && valid.Min(e => e.Seq) > lastSeq, null, ct);
 
     /// <summary>
     /// Appends one server-made event at the session's next seq (last accepted + 1, decided afresh on every retry)
@@ -33,10 +35,10 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvid
     public Task<Result> AppendNextAsync(string workspace, string streamKey, string sessionId, string idempotencyKey,
         Func<long, IncomingEvent> eventAt, Action<IDocumentSession, IncomingEvent> alongside, CancellationToken ct) =>
         CommitAsync(workspace, streamKey, sessionId, [idempotencyKey],
-            (lastSeq, stored) => AppendDecision.Decide(lastSeq, [eventAt(lastSeq + 1)], [], stored), alongside, ct);
+            (lastSeq, stored) => AppendDecision.Decide(lastSeq, [eventAt(lastSeq + 1)], [], stored), _ => true, alongside, ct);
 
     private async Task<Result> CommitAsync(string workspace, string streamKey, string sessionId, IEnumerable<string> keys,
-        Func<long, IReadOnlyDictionary<string, StoredKey>, AppendOutcome> decide,
+        Func<long, IReadOnlyDictionary<string, StoredKey>, AppendOutcome> decide, Func<long, bool> allAboveLastSeq,
         Action<IDocumentSession, IncomingEvent>? alongside, CancellationToken ct)
     {
         var ids = keys.Select(k => EventIdentity.EventId(workspace, streamKey, k)).Distinct().ToArray();
@@ -46,7 +48,12 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvid
             var stream = await session.Events.FetchForWriting<SessionHead>(streamKey, ct);
             if (stream.Aggregate is null) return new Result(false, null);
 
-            var stored = await log.FindKeysAsync(workspace, ids, ct);
+            // Events all above the last accepted seq cannot be retries of stored ones (a stored event's seq is at most
+            // the last), so the first attempt skips the key lookup. A reused key with another seq still cannot be
+            // stored twice: the unique event-id index rejects the commit, and the retry looks the keys up.
+            var stored = attempt == 1 && allAboveLastSeq(stream.Aggregate.LastSeq)
+                ? NoStoredKeys
+                : await log.FindKeysAsync(workspace, ids, ct);
             var outcome = decide(stream.Aggregate.LastSeq, stored);
             if (outcome.Accepted.Count == 0) return new Result(true, outcome);
 

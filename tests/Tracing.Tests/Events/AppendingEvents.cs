@@ -116,6 +116,23 @@ public sealed class AppendingEvents(AppFixture app)
     }
 
     [Fact]
+    public async Task a_key_reused_at_a_higher_seq_is_a_conflict_found_by_the_database()
+    {
+        var client = await app.NewClientAsync();
+        var id = await client.CreateSession();
+        await client.Append(id, Ev(1, key: "k"), Ev(2, key: $"{id}:7"));
+
+        // Both are above the last seq, so the first attempt skips the key lookup; the unique event-id index
+        // rejects the commit and the retry classifies them.
+        var reused = await client.Append(id, Ev(5, key: "k"), Ev(7), Ev(8));
+        Assert.Equal(200, reused.Status);
+        Assert.Equal(1, reused.Body.GetProperty("accepted").GetInt32());
+        Assert.Equal([0, 1], reused.Body.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("index").GetInt32()));
+        Assert.All(reused.Body.GetProperty("rejected").EnumerateArray(), r => Assert.Equal("conflict", r.GetProperty("code").GetString()));
+        Assert.Equal([1L, 2L, 8L], await Database.StoredSeqsAsync(client.Workspace, client.Project, id));
+    }
+
+    [Fact]
     public async Task a_batch_of_only_invalid_events_is_422_and_stores_nothing()
     {
         var client = await app.NewClientAsync();
