@@ -201,6 +201,15 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         }));
         Rows.Add(new Row("lag.catchup", new() { ["catchup_ms"] = lag.CatchUpMs }));
         if (lag.Probes.Count == 0 && !o.NoDaemon) failures.Add("lag probe: no sample");
+        if (!o.NoDaemon)
+        {
+            // Diagnostics for lag spikes: the high-water agent records a gap it waited on (commit order differs from
+            // sequence order under concurrent appends) in a HighWaterStuckGap progression row, and gaps it skipped.
+            Rows[^2].Metrics["highwater_stuck_gap"] = await ScalarAsync(
+                $"select count(*) from {o.Schema}.mt_event_progression where name = 'HighWaterStuckGap'", ct) is "0" ? 0 : 1;
+            Rows[^2].Metrics["highwater_skips"] = double.Parse(
+                await ScalarAsync($"select count(*) from {o.Schema}.mt_high_water_skips", ct) ?? "0", CultureInfo.InvariantCulture);
+        }
         Progress($"  {load.EventsPerSecond:#,0} ev/s, p99 {load.Latency.Percentile(99):0.0} ms; lag p95 {lag.Probes.Percentile(95):0} ms, catch-up {lag.CatchUpMs:0} ms");
 
         // Replay.
