@@ -1,3 +1,5 @@
+using JasperFx;
+using JasperFx.Events;
 using Npgsql;
 
 namespace Tracing.Projections;
@@ -10,11 +12,8 @@ public static class LostRace
     {
         for (var e = ex; e is not null; e = e.InnerException)
         {
-            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }) return true;
-            var name = e.GetType().Name;
-            if (name.Contains("Concurrency", StringComparison.Ordinal) ||
-                name.Contains("UnexpectedMaxEventId", StringComparison.Ordinal) ||
-                name.Contains("ExistingStreamIdCollision", StringComparison.Ordinal)) return true;
+            if (e is ConcurrencyException or ExistingStreamIdCollisionException
+                or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }) return true;
         }
         return false;
     }

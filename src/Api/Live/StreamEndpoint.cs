@@ -77,13 +77,14 @@ public static class StreamEndpoint
                     : await feed.ReadTenantAsync(sub.Filter.Tenant, sub.Filter.ProjectId, readPosition, from, PageSize, ct);
                 foreach (var row in rows)
                 {
-                    foreach (var m in StreamMessages.From(row).Where(sub.Filter.Matches))
+                    var messages = StreamMessages.From(row).ToList(); // parsed once: for the filter and the seq cursor
+                    foreach (var m in messages.Where(sub.Filter.Matches))
                     {
                         last = m.Key(bySeq);
                         yield return Item(m, bySeq);
                     }
                     readPosition = row.Position;
-                    if (bySeq) readSeq = SeqOf(row);
+                    if (bySeq && messages.Count > 0) readSeq = messages[0].Seq;
                 }
                 if (rows.Count < PageSize) break;
             }
@@ -119,9 +120,6 @@ public static class StreamEndpoint
 
     private static SseItem<string> Item(StreamMessage m, bool bySeq) =>
         new(m.Data, m.Name) { EventId = (bySeq ? m.Seq : m.Position).ToString(System.Globalization.CultureInfo.InvariantCulture) };
-
-    private static long SeqOf(FeedRow row) =>
-        StreamMessages.From(row).FirstOrDefault()?.Seq ?? 0;
 
     /// <summary>True when a message is ready; false when the heartbeat interval passed first.</summary>
     private static async Task<bool> WaitAsync(StreamSubscription sub, TimeSpan heartbeat, CancellationToken ct)
