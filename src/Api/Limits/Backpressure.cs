@@ -2,7 +2,7 @@ namespace Tracing.Api.Limits;
 
 /// <summary>
 /// <c>Tracing:Backpressure:*</c>: ingest answers 429 while the async read models trail the event log by more than
-/// <see cref="MaxProjectionLag"/> events (0 turns it off); the lag is sampled at most every <see cref="SampleMilliseconds"/>.
+/// <see cref="MaxProjectionLag"/> events (0 turns it off); the lag is sampled at most every <see cref="SampleMilliseconds"/> (0: on every ingest request).
 /// </summary>
 public sealed class BackpressureOptions
 {
@@ -13,7 +13,7 @@ public sealed class BackpressureOptions
     {
         var o = new BackpressureOptions();
         config.GetSection("Tracing:Backpressure").Bind(o);
-        if (o.SampleMilliseconds < 1) throw new InvalidOperationException("Tracing:Backpressure:SampleMilliseconds must be at least 1.");
+        if (o.SampleMilliseconds < 0) throw new InvalidOperationException("Tracing:Backpressure:SampleMilliseconds must be 0 or more.");
         return o;
     }
 }

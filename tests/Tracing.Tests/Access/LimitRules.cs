@@ -79,13 +79,18 @@ public sealed class LimitRules
     {
         var clock = new ManualClock();
         var gate = new TaskCompletionSource<long>();
+        var secondStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = 0;
-        var sampler = new LagSampler(_ => ++calls == 1 ? Task.FromResult(7L) : gate.Task, clock, TimeSpan.FromMilliseconds(500),
-            NullLogger<LagSampler>.Instance);
+        var sampler = new LagSampler(_ =>
+        {
+            if (++calls == 1) return Task.FromResult(7L);
+            secondStarted.TrySetResult();
+            return gate.Task;
+        }, clock, TimeSpan.FromMilliseconds(500), NullLogger<LagSampler>.Instance);
         Assert.Equal(7, await sampler.CurrentAsync(default));
         clock.Now += TimeSpan.FromSeconds(1);
         var measuring = sampler.CurrentAsync(default).AsTask();
-        await WaitUntil(() => calls == 2);
+        await secondStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(7, await sampler.CurrentAsync(default));
         gate.SetResult(9);
         Assert.Equal(9, await measuring);
@@ -105,13 +110,6 @@ public sealed class LimitRules
         clock.Now += TimeSpan.FromSeconds(1);
         Assert.Equal(42, await sampler.CurrentAsync(default));
         clock.Now += TimeSpan.FromSeconds(1);
-        await Task.Delay(50);
         Assert.Equal(42, await sampler.CurrentAsync(default));
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(10);
-        Assert.True(condition());
     }
 }

@@ -57,18 +57,14 @@ public static class IncidentScenarios
 
     /// <summary>Polls GET /api/incidents/{id} (the read model is async) until <paramref name="done"/> holds, with a deadline.</summary>
     public static async Task<JsonElement> WaitForIncidentAsync(this TestClient client, AppFixture app, string id, Func<JsonElement, bool> done,
-        int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            await app.WaitForProjectionsAsync();
-            var reply = await client.Get($"/api/incidents/{id}");
-            if (reply.Status == 200 && done(reply.Body)) return reply.Body;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"incident {id} not as expected: {reply.Status} {reply.Text}");
-            await Task.Delay(50);
-        }
-    }
+        int seconds = 30) =>
+        (await Eventually.UntilAsync(async () =>
+            {
+                await app.WaitForProjectionsAsync();
+                return await client.Get($"/api/incidents/{id}");
+            },
+            r => r.Status == 200 && done(r.Body),
+            TimeSpan.FromSeconds(seconds), r => $"incident {id} not as expected: {r.Status} {r.Text}")).Body;
 
     public static Task<Reply> Patch(this TestClient client, string id, string body, string? ifMatch = null,
         string contentType = "application/merge-patch+json") =>

@@ -18,17 +18,10 @@ public sealed class RegressionRuns(AppFixture app)
         return (client, id, failing);
     }
 
-    internal static async Task<JsonElement> WaitForRunAsync(TestClient client, string location, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var reply = await client.Get(location);
-            if (reply.Status == 200 && reply.Body.GetProperty("status").GetString() == "completed") return reply.Body;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run not completed: {reply.Status} {reply.Text}");
-            await Task.Delay(50);
-        }
-    }
+    internal static async Task<JsonElement> WaitForRunAsync(TestClient client, string location, int seconds = 30) =>
+        (await Eventually.UntilAsync(() => client.Get(location),
+            r => r.Status == 200 && r.Body.GetProperty("status").GetString() == "completed",
+            TimeSpan.FromSeconds(seconds), r => $"run not completed: {r.Status} {r.Text}")).Body;
 
     private static async Task<JsonElement> RunAsync(TestClient client, string id, object body)
     {
