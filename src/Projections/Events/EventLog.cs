@@ -19,12 +19,15 @@ public sealed class EventLog(NpgsqlDataSource dataSource, TracingStoreSettings s
         public string Json => System.Text.Encoding.UTF8.GetString(Utf8Json);
     }
 
+    /// <summary>The replay page query ($1 tenant, $2 stream key, $3 after seq, $4 limit); served by ix_trace_event_seq.</summary>
+    public static string ReplaySql(string schema) =>
+        $"select (data ->> 'seq')::bigint, seq_id, (data - 'content_hash')::text from {schema}.mt_events " +
+        $"where tenant_id = $1 and stream_id = $2 and type = '{StoreSetup.TraceEventAlias}' and (data ->> 'seq')::bigint > $3 " +
+        "order by (data ->> 'seq')::bigint limit $4";
+
     public async Task<List<StoredEvent>> ReadAsync(string tenant, string streamKey, long afterSeq, int limit, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(
-            $"select (data ->> 'seq')::bigint, seq_id, (data - 'content_hash')::text from {_schema}.mt_events " +
-            $"where tenant_id = $1 and stream_id = $2 and type = '{StoreSetup.TraceEventAlias}' and (data ->> 'seq')::bigint > $3 " +
-            "order by (data ->> 'seq')::bigint limit $4");
+        await using var cmd = dataSource.CreateCommand(ReplaySql(_schema));
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         cmd.Parameters.Add(new NpgsqlParameter { Value = streamKey });
         cmd.Parameters.Add(new NpgsqlParameter { Value = afterSeq });

@@ -1,3 +1,4 @@
+using Tracing.Projections.Events;
 using Tracing.Tests.Support;
 using Xunit;
 using static Tracing.Tests.Support.TestClient;
@@ -66,5 +67,22 @@ public sealed class ReplayingEvents(AppFixture app)
 
         var seqs = (await client.ReadAll(id, limit: 5000)).Select(e => e.GetProperty("seq").GetInt64()).ToList();
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), seqs);
+    }
+
+    [Fact]
+    public async Task a_replay_page_is_read_through_the_seq_index_not_by_scanning_the_stream()
+    {
+        var client = await app.NewClientAsync();
+        var id = await client.CreateSession();
+        for (var start = 1; start <= 3000; start += 1000)
+            await client.Append(id, Enumerable.Range(start, 1000).Select(i => Ev(i)).ToArray());
+        await Database.QueryAsync($"analyze {AppFixture.Schema}.mt_events", _ => 0);
+
+        var plan = string.Join("\n", await Database.QueryAsync("explain " + EventLog.ReplaySql(AppFixture.Schema)
+            .Replace("$1", $"'{client.Workspace}'").Replace("$2", $"'{client.Project}/{id}'").Replace("$3", "1500").Replace("$4", "500"),
+            r => r.GetString(0)));
+        Assert.Contains(TraceEventIndex.Name, plan);
+        Assert.DoesNotContain("Seq Scan", plan);
+        Assert.DoesNotContain("Sort", plan);
     }
 }

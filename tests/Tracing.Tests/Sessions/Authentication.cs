@@ -65,6 +65,10 @@ public sealed class Authentication(AppFixture app)
     public async Task errors_carry_the_request_id_of_the_response_header()
     {
         var client = await app.NewClientAsync();
+        var ok = await client.Get("/api/sessions");
+        Assert.Equal(200, ok.Status);
+        Assert.False(string.IsNullOrEmpty(ok.Headers["X-Request-Id"]), "every response carries X-Request-Id");
+
         var reply = await client.Get("/api/traces/nope");
         Assert.Equal(404, reply.Status);
         Assert.Equal(reply.Headers["X-Request-Id"], reply.Body.GetProperty("request_id").GetString());
