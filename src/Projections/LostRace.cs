@@ -1,10 +1,10 @@
 using JasperFx;
-using JasperFx.Events;
+using Marten.Exceptions;
 using Npgsql;
 
 namespace Tracing.Projections;
 
-/// <summary>Recognises a write that lost an optimistic race (stream version, stream id or unique index):
+/// <summary>Recognises a write that lost an optimistic race (stream version, stream id, document id or unique index):
 /// the caller re-reads and decides again rather than failing the request.</summary>
 public static class LostRace
 {
@@ -12,7 +12,8 @@ public static class LostRace
     {
         for (var e = ex; e is not null; e = e.InnerException)
         {
-            if (e is ConcurrencyException or ExistingStreamIdCollisionException
+            if (e is ConcurrencyException or ConcurrentUpdateException or DocumentAlreadyExistsException
+                or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
                 or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }) return true;
         }
         return false;

@@ -81,8 +81,9 @@ public sealed class ReplayingEvents(AppFixture app)
         var plan = string.Join("\n", await Database.QueryAsync("explain " + EventLog.ReplaySql(AppFixture.Schema)
             .Replace("$1", $"'{client.Workspace}'").Replace("$2", $"'{client.Project}/{id}'").Replace("$3", "1500").Replace("$4", "500"),
             r => r.GetString(0)));
+        // An index scan or a bitmap scan of our index (then a top-N sort of at most the page) depending on statistics;
+        // never a scan of the table or of the whole stream.
         Assert.Contains(TraceEventIndex.Name, plan);
         Assert.DoesNotContain("Seq Scan", plan);
-        Assert.DoesNotContain("Sort", plan);
     }
 }
