@@ -51,4 +51,6 @@ public sealed record ProjectRow(string Id, string WorkspaceId, DateTimeOffset Cr
 
 public sealed record KeyCreated(string Id, string Key, string Name, string ProjectId);
 
+public sealed record KeyRow(string Id, string Name, string ProjectId, string[] Scopes, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
 public sealed record AgentConfigRow(string ProjectId, string Content, string Sha256, int Version, DateTimeOffset UpdatedAt, string UpdatedBy);
