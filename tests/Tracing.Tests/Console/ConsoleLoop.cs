@@ -56,6 +56,10 @@ public sealed class ConsoleLoop(BrowserFixture chromium, ITestOutputHelper outpu
         Assert.Equal(400, reuse.Status);
         await Screenshots.TakeAsync(page, "console-sessions");
 
+        // The list follows sessions starting while it is open (session.updated over the live stream).
+        await world.SessionAsync("started-while-watching", Ev(1));
+        await Expect(page.Locator("tr[data-session='started-while-watching']")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
         // Find the failing session with the filter, open it: the critical step is highlighted, the artifact renders.
         await page.SelectOptionAsync("select", "failed");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
