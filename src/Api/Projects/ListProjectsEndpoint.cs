@@ -1,5 +1,6 @@
 using Marten;
 using Tracing.Api.Access;
+using Tracing.Api.Infrastructure;
 using Tracing.Domain.Access;
 
 namespace Tracing.Api.Projects;
@@ -19,8 +20,10 @@ public static class ListProjectsEndpoint
             .Select(p => new ProjectView(p.ProjectId, p.WorkspaceId, p.CreatedAt)).ToList()));
     }
 
-    public static async Task<IResult> Keys(string id, Caller caller, IDocumentStore store, CancellationToken ct)
+    public static async Task<IResult> Keys(string id, Caller caller, IDocumentStore store, ProjectDirectory projects, CancellationToken ct)
     {
+        if (!caller.CanSeeProject(id) || !Membership.IsValidName(id) || !await projects.ExistsAsync(caller.WorkspaceId, id, ct))
+            return Problems.NotFound($"Project '{id}' is not visible to this credential.");
         await using var session = store.QuerySession();
         var keys = await session.Query<ApiKey>().Where(k => k.WorkspaceId == caller.WorkspaceId && k.ProjectId == id)
             .OrderByDescending(k => k.CreatedAt).Take(1000).ToListAsync(ct);

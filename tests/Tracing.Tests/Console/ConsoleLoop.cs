@@ -80,6 +80,10 @@ public sealed class ConsoleLoop(BrowserFixture chromium, ITestOutputHelper outpu
         await page.GetByText("Raw JSON").ClickAsync();
         await Expect(page.Locator("[data-testid=raw-json]")).ToContainTextAsync("\"llm.request\"");
         await page.Locator($".row[data-seq='{critical}']").ClickAsync();
+        await page.Keyboard.PressAsync("ArrowDown"); // the timeline is a listbox: arrow keys move the selection
+        await Expect(page.Locator($".row[data-seq='{critical + 1}']")).ToHaveAttributeAsync("aria-selected", "true");
+        await page.Keyboard.PressAsync("ArrowUp");
+        await Expect(criticalRow).ToHaveAttributeAsync("aria-selected", "true");
         await Screenshots.TakeAsync(page, "console-replay");
         output.WriteLine($"replay checked: {clock.ElapsedMilliseconds} ms");
 
@@ -115,6 +119,19 @@ public sealed class ConsoleLoop(BrowserFixture chromium, ITestOutputHelper outpu
         await page.Locator($"a[data-sample='checkout-failed']").First.ClickAsync();
         await Expect(page.Locator($".row[data-seq='{critical}']")).ToHaveClassAsync(new Regex(@"\bcritical\b.*\bselected\b"));
         output.WriteLine($"incident checked: {clock.ElapsedMilliseconds} ms");
+
+        // Settings: a key is shown once at creation, then listed without its secret, and revoked; the overview draws its charts.
+        await page.GotoAsync(new Uri(api.BaseAddress, "/settings").ToString());
+        await page.Locator("select[aria-label='Project to configure']").SelectOptionAsync(ConsoleWorld.Project);
+        await page.GetByLabel("Key name").FillAsync("from-console");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=new-key]")).ToContainTextAsync("trk_");
+        var keyRow = page.Locator("table[aria-label='API keys'] tr", new() { HasText = "from-console" });
+        await keyRow.GetByRole(AriaRole.Button, new() { Name = "Revoke key from-console" }).ClickAsync();
+        await Expect(keyRow).ToContainTextAsync("revoked");
+        Assert.DoesNotContain("trk_", await keyRow.InnerTextAsync());
+        await page.GotoAsync(new Uri(api.BaseAddress, "/overview").ToString());
+        await Expect(page.Locator("figure.chart")).ToHaveCountAsync(6);
 
         // A live session: events appended while the page is open appear in order, across server-side drops (every 2 s).
         await world.SessionAsync("live-run", Ev(1), Ev(2), Ev(3));
