@@ -9,17 +9,8 @@ using Xunit;
 
 namespace Tracing.Tests.Observability;
 
-/// <summary>
-/// Counters are process-wide (one meter, like Npgsql's), so this collection runs alone: the deltas it reads are
-/// this test's traffic and nothing else's.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MetricsCollection
-{
-    public const string Name = "metrics (alone)";
-}
-
-[Collection(MetricsCollection.Name)]
+/// <summary>Counters are process-wide (one meter, like Npgsql's): alone, the deltas read here are this test's traffic.</summary>
+[Collection(AloneCollection.Name)]
 public sealed class MetricsEndpoint
 {
     [Fact]
