@@ -33,7 +33,7 @@ public static class ObservabilitySetup
         otel.WithMetrics(m =>
         {
             m.AddMeter(TracingMeter.Name).AddMeter(ForeignMeters).AddAspNetCoreInstrumentation().AddNpgsqlInstrumentation();
-            if (metrics.Enabled) m.AddPrometheusExporter();
+            if (metrics.Enabled) m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = metrics.ScrapeCacheMilliseconds);
             if (exportOtlp) m.AddOtlpExporter(o => Otlp(o, telemetry, "v1/metrics"));
         });
         if (exportOtlp)

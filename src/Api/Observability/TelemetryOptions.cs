@@ -10,6 +10,9 @@ public sealed class MetricsOptions
 
     /// <summary>How often the per-shard projection lag is read from the database for the gauge.</summary>
     public int LagSampleSeconds { get; set; } = 5;
+
+    /// <summary>How long a scrape's response is reused for concurrent scrapers (the exporter's cache; 0 = off).</summary>
+    public int ScrapeCacheMilliseconds { get; set; } = 300;
 }
 
 /// <summary>

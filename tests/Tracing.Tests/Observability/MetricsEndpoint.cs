@@ -16,7 +16,7 @@ public sealed class MetricsEndpoint
     [Fact]
     public async Task a_scrape_after_known_traffic_shows_it_by_outcome_route_and_shard()
     {
-        await using var api = await LoopbackApi.StartAsync("Tracing:Metrics:LagSampleSeconds=1");
+        await using var api = await LoopbackApi.StartAsync("Tracing:Metrics:LagSampleSeconds=1", "Tracing:Metrics:ScrapeCacheMilliseconds=0");
         var issued = await api.Services.GetRequiredService<KeyIssuer>()
             .CreateAsync("ws-" + Guid.NewGuid().ToString("N")[..12], "proj", "metrics", ["traces:read", "traces:write"], default);
         using var http = api.CreateClient(issued.Token);
