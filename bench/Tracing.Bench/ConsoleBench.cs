@@ -30,14 +30,14 @@ public static class ConsoleBench
         await using var host = await ApiHost.StartAsync(connectionString, o.Schema, o.AppLogging, daemon: true,
             [.. o.ApiSettings, $"Tracing:Jwt:Secret={Secret}"], ct);
         var http = host.Http;
-        var size = o.Smoke ? 1_000 : 10_000;
+        var size = o.Smoke ? 1_000 : o.ConsoleEvents;
         var runs = o.Smoke ? 2 : 7;
         var appends = o.Smoke ? 5 : 50;
 
         await log.WriteLineAsync($"console: seeding a {size:N0}-event session");
         await PostAsync(http, "/api/traces", """{"id":"console-big","agent":"bench"}""", ct);
         for (var seq = 1; seq <= size; seq += 1000)
-            await PostAsync(http, "/api/traces/console-big/events", Workload.Batch(seq, Math.Min(1000, size - seq + 1), DateTimeOffset.UtcNow), ct);
+            await PostWaitingOutBackpressureAsync(http, "/api/traces/console-big/events", Workload.Batch(seq, Math.Min(1000, size - seq + 1), DateTimeOffset.UtcNow), ct);
 
         var rawFirstPage = new Latencies();
         for (var i = 0; i <= runs; i++)
@@ -63,6 +63,7 @@ public static class ConsoleBench
 
         await log.WriteLineAsync($"console: navigating to the timeline {runs} times (+1 warm-up)");
         var navigate = new Latencies();
+        var fullLoad = new Latencies();
         var url = new Uri(host.BaseAddress, $"/sessions/{ApiHost.Project}/console-big").ToString();
         for (var i = 0; i <= runs; i++)
         {
@@ -71,6 +72,8 @@ public static class ConsoleBench
             await page.GotoAsync(url, new() { WaitUntil = WaitUntilState.Commit });
             await page.Locator(".row[data-seq='1']").WaitForAsync();
             if (i > 0) navigate.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            await page.Locator("[data-loaded=all]").WaitForAsync(new() { Timeout = 120_000 });
+            if (i > 0) fullLoad.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             await page.CloseAsync();
         }
 
@@ -96,7 +99,7 @@ public static class ConsoleBench
             new Row("console.navigate", new()
             {
                 ["events"] = size, ["runs"] = runs, ["p50_ms"] = navigate.Percentile(50), ["p95_ms"] = navigate.Percentile(95),
-                ["raw_first_page_ms"] = rawFirstPage.Percentile(50), ["ratio"] = navigate.Percentile(50) / rawFirstPage.Percentile(50),
+                ["full_load_p50_ms"] = fullLoad.Percentile(50), ["raw_first_page_ms"] = rawFirstPage.Percentile(50), ["ratio"] = navigate.Percentile(50) / rawFirstPage.Percentile(50),
             }),
             new Row("console.live", new()
             {
@@ -122,6 +125,20 @@ public static class ConsoleBench
             stats.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
         }
         return stats;
+    }
+
+    /// <summary>Seeding a large session can meet the API's backpressure (429 while the read models trail): wait it out.</summary>
+    private static async Task PostWaitingOutBackpressureAsync(HttpClient http, string url, byte[] body, CancellationToken ct)
+    {
+        while (true)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var reply = await http.PostAsync(url, content, ct);
+            if (reply.IsSuccessStatusCode) return;
+            if ((int)reply.StatusCode != 429) throw new BenchAbort($"POST {url}: {(int)reply.StatusCode} {await reply.Content.ReadAsStringAsync(ct)}");
+            await Task.Delay(reply.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), ct);
+        }
     }
 
     private static async Task PostAsync(HttpClient http, string url, object body, CancellationToken ct)
