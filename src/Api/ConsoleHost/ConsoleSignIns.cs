@@ -29,19 +29,11 @@ public sealed class ConsoleSignIns(IDocumentStore store, TimeProvider clock)
         return code;
     }
 
-    /// <summary>Redeems a code once; optimistic concurrency makes a racing second use fail.</summary>
+    /// <summary>Redeems a code once (<see cref="SingleUseRedemption"/>).</summary>
     public async Task<ConsoleSignInCode?> RedeemAsync(string? code, CancellationToken ct)
     {
         if (code is null || !code.StartsWith(Prefix, StringComparison.Ordinal) || code.Length > 100) return null;
-        await using var session = store.LightweightSession();
-        var found = await session.LoadAsync<ConsoleSignInCode>(ApiKeyFormat.Hash(code), ct);
-        var now = clock.GetUtcNow();
-        if (found is null || found.UsedAt is not null || found.ExpiresAt <= now) return null;
-        found.UsedAt = now;
-        session.Store(found);
-        try { await session.SaveChangesAsync(ct); }
-        catch (Exception ex) when (LostRace.Is(ex)) { return null; }
-        return found;
+        return await SingleUseRedemption.RedeemAsync<ConsoleSignInCode>(store, ApiKeyFormat.Hash(code), clock.GetUtcNow(), ct);
     }
 
     public static string Link(Uri baseAddress, string code) => new Uri(baseAddress, $"{Path}?code={Uri.EscapeDataString(code)}").ToString();

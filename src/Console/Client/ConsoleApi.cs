@@ -17,6 +17,10 @@ public sealed class ConsoleApi(IHttpClientFactory clients, ConsoleUser user)
     public Task<ApiResult<T>> GetAsync<T>(string path, string? project = null, CancellationToken ct = default) =>
         SendAsync<T>(HttpMethod.Get, path, null, project, null, ct);
 
+    /// <summary>The projects the user can see, for pickers (empty when the API refuses).</summary>
+    public async Task<List<ProjectRow>> ProjectsAsync(CancellationToken ct = default) =>
+        await GetAsync<Page<ProjectRow>>("/api/projects", null, ct) is { Ok: true, Value: { } page } ? page.Data : [];
+
     public Task<ApiResult<T>> PostAsync<T>(string path, object? body, string? project = null, CancellationToken ct = default) =>
         SendAsync<T>(HttpMethod.Post, path, body, project, null, ct);
 

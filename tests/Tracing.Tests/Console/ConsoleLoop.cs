@@ -61,7 +61,7 @@ public sealed class ConsoleLoop(BrowserFixture chromium, ITestOutputHelper outpu
         await Expect(page.Locator("tr[data-session='started-while-watching']")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
         // Find the failing session with the filter, open it: the critical step is highlighted, the artifact renders.
-        await page.SelectOptionAsync("select", "failed");
+        await page.Locator("select[aria-label=Status]").SelectOptionAsync("failed");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         await Expect(page.Locator("tr[data-session='checkout-ok']")).ToHaveCountAsync(0);
         await failedRow.GetByRole(AriaRole.Link).ClickAsync();
