@@ -66,6 +66,9 @@ public sealed class ConsoleLoop(BrowserFixture chromium, ITestOutputHelper outpu
         await Expect(page.Locator("tr[data-session='checkout-ok']")).ToHaveCountAsync(0);
         await failedRow.GetByRole(AriaRole.Link).ClickAsync();
         await Expect(page.Locator("[data-loaded=all]")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Analyze" }).ClickAsync(); // same events: same findings
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Analyze" })).ToBeEnabledAsync();
+        await Expect(page.Locator(".alert")).ToHaveCountAsync(0);
         await page.Locator(".critical-jump").First.ClickAsync();
         var criticalRow = page.Locator($".row[data-seq='{critical}']");
         await Expect(criticalRow).ToHaveClassAsync(new Regex(@"\bcritical\b.*\bselected\b"));
@@ -173,6 +176,12 @@ public sealed class ConsoleLoop(BrowserFixture chromium, ITestOutputHelper outpu
         await page.GotoAsync(await mine.SignInLinkAsync(role: "viewer"));
         await Expect(page.Locator("tr[data-session='mine-1']")).ToBeVisibleAsync();
         await Expect(page.Locator("tr[data-session='theirs-secret']")).ToHaveCountAsync(0);
+
+        // A viewer's console cannot do what a viewer's token cannot: the API's 403 is what the page shows.
+        await page.GotoAsync(new Uri(api.BaseAddress, $"/sessions/{ConsoleWorld.Project}/mine-1").ToString());
+        await Expect(page.Locator("[data-loaded=all]")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Analyze" }).ClickAsync();
+        await Expect(page.Locator(".alert")).ToContainTextAsync("(403)");
 
         await page.GotoAsync(new Uri(api.BaseAddress, $"/sessions/{ConsoleWorld.Project}/theirs-secret").ToString());
         await Expect(page.Locator("h1")).ToHaveTextAsync("Not found");
