@@ -9,6 +9,7 @@ using Tracing.Api.Events;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
 using Tracing.Api.Live;
+using Tracing.Api.Otlp;
 using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
@@ -42,6 +43,7 @@ public static class TracingApp
         builder.Services.AddTracingAccess(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingStream(config);
+        builder.Services.AddTracingOtlp(config);
         builder.AddTracingLimits();
         builder.AddRequestLog();
         builder.Services.AddTracingProblemDetails();
@@ -74,6 +76,7 @@ public static class TracingApp
         app.MapScalarApiReference("/scalar");
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapTracingApi();
+        app.MapTracingOtlp();
         app.MapLiveViewer();
         return app;
     }

@@ -29,6 +29,15 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvid
             lastSeq => valid.Count > 0 && valid.Min(e => e.Seq) > lastSeq, null, ct);
 
     /// <summary>
+    /// Appends events whose seqs the server assigns (OTLP spans): after the session's last seq, in the order given,
+    /// decided afresh on every retry. Keys are always looked up, since a retried export cannot be told by its seqs.
+    /// </summary>
+    public Task<Result> AppendAtNextAsync(string workspace, string streamKey, string sessionId,
+        IReadOnlyList<IncomingEvent> unsequenced, CancellationToken ct) =>
+        CommitAsync(workspace, streamKey, sessionId, unsequenced.Select(e => e.IdempotencyKey),
+            (lastSeq, stored) => AppendDecision.DecideAtNext(lastSeq, unsequenced, stored), _ => false, null, ct);
+
+    /// <summary>
     /// Appends one server-made event at the session's next seq (last accepted + 1, decided afresh on every retry)
     /// and stores <paramref name="alongside"/> documents in the same transaction when it is accepted.
     /// </summary>
