@@ -42,6 +42,18 @@ public static class GenAiMessages
         return message.DeepClone();
     }
 
+    /// <summary>
+    /// True when the output is one message of text only (a string content, or text parts), so <see cref="ContentOf"/>
+    /// and the finish reason say all of it and the message list need not be stored a second time.
+    /// </summary>
+    public static bool IsPlainText(JsonNode? output)
+    {
+        if (output is not JsonArray { Count: 1 } list || list[0] is not JsonObject m) return false;
+        if (m.Any(p => p.Key is not ("role" or "content" or "parts" or "finish_reason"))) return false;
+        if (m["parts"] is JsonArray parts) return m["content"] is null && parts.All(p => p is JsonObject o && TextOf(o["type"]) == "text" && o.Count == 2);
+        return TextOf(m["content"]) is not null;
+    }
+
     /// <summary>The finish reason of the last output message, when the output messages carry one.</summary>
     public static string? FinishReasonOf(JsonNode? output)
     {

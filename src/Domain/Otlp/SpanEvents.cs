@@ -62,7 +62,7 @@ public static class SpanEvents
         var response = Obj(
             ("model", a.Str("gen_ai.response.model") ?? model), ("provider", provider), ("response_id", a.Str("gen_ai.response.id")),
             ("content", GenAiMessages.ContentOf(output)), ("finish_reason", error is not null ? "error" : FinishReasons.Map(raw)),
-            ("finish_reasons", reasons), ("output_messages", output), ("usage", usage.Count > 0 ? usage : null), ("error", error));
+            ("finish_reasons", reasons), ("output_messages", GenAiMessages.IsPlainText(output) ? null : output), ("usage", usage.Count > 0 ? usage : null), ("error", error));
         return [new("request", EventTypes.LlmRequest, s.Start, request), new("response", EventTypes.LlmResponse, s.End, response)];
     }
 

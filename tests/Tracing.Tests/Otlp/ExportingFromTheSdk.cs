@@ -50,6 +50,7 @@ public sealed class ExportingFromTheSdk(AppFixture app)
         Assert.Equal("tool_call", response.GetProperty("finish_reason").GetString());
         Assert.Equal(120, response.GetProperty("usage").GetProperty("input_tokens").GetInt64());
         Assert.Equal(15, response.GetProperty("usage").GetProperty("output_tokens").GetInt64());
+        Assert.Equal("tool_call", response.GetProperty("output_messages")[0].GetProperty("parts")[0].GetProperty("type").GetString());
 
         var call = events[3].GetProperty("payload");
         Assert.Equal("search", call.GetProperty("tool").GetString());
@@ -64,6 +65,7 @@ public sealed class ExportingFromTheSdk(AppFixture app)
         var second = events[6].GetProperty("payload");
         Assert.Equal("I could not check; probably mild.", second.GetProperty("content").GetString());
         Assert.Equal("stop", second.GetProperty("finish_reason").GetString());
+        Assert.False(second.TryGetProperty("output_messages", out _)); // one text message: its content says it all
         Assert.Equal(100, second.GetProperty("usage").GetProperty("cache_read_input_tokens").GetInt64());
         Assert.Equal("openai", events[5].GetProperty("payload").GetProperty("provider").GetString()); // from the older gen_ai.system
         Assert.True(events[5].GetProperty("payload").GetProperty("attributes").GetProperty("app.flag").GetBoolean());
