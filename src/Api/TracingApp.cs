@@ -9,6 +9,7 @@ using Tracing.Api.Events;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
 using Tracing.Api.Live;
+using Tracing.Api.Observability;
 using Tracing.Api.Otlp;
 using Tracing.Projections;
 using Tracing.Workers;
@@ -46,6 +47,7 @@ public static class TracingApp
         builder.Services.AddTracingOtlp(config);
         builder.AddTracingLimits();
         builder.AddRequestLog();
+        builder.AddTracingObservability();
         builder.Services.AddTracingProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -75,6 +77,7 @@ public static class TracingApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar");
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapTracingMetrics();
         app.MapTracingApi();
         app.MapTracingOtlp();
         app.MapLiveViewer();
