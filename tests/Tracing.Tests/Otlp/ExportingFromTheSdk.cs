@@ -112,4 +112,22 @@ public sealed class ExportingFromTheSdk(AppFixture app)
         await app.WaitForProjectionsAsync();
         Assert.Equal("planner-service", (await client.Get($"/api/traces/{traceId}")).Body.GetProperty("agent").GetString());
     }
+
+    [Fact]
+    public async Task the_readme_s_three_environment_variables_are_all_an_sdk_needs()
+    {
+        var client = await app.NewClientAsync();
+        // The README's three lines, with the test server's address; the SDK appends /v1/traces to the endpoint itself.
+        using var exporter = new SdkExporter(app, client.Token, json: false, environment: new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://localhost",
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = $"Authorization=Bearer {client.Token}",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        string traceId;
+        using (var root = exporter.Source.StartActivity("invoke_agent")!) traceId = root.TraceId.ToHexString();
+        Assert.True(await exporter.FlushAsync(), string.Join(" | ", exporter.Answers));
+        Assert.Equal(["/v1/traces"], exporter.Paths);
+        Assert.Equal(["agent.step", "session.ended"], (await client.ReadAll(traceId)).Select(e => e.GetProperty("type").GetString()));
+    }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
 using System.Text;
 using OpenTelemetry;
@@ -22,20 +24,32 @@ public sealed class SdkExporter : IDisposable
     public ActivitySource Source { get; }
     public List<byte[]> SentBodies { get; } = [];
     public List<string> Answers { get; } = [];
+    public List<string> Paths { get; } = [];
     private readonly SemaphoreSlim _answered = new(0);
 
-    public SdkExporter(AppFixture app, string token, bool json, string path = "/v1/traces", string service = "planner-service")
+    /// <param name="environment">
+    /// When given, the exporter is configured only by these OTEL_* variables (read by the SDK through IConfiguration,
+    /// exactly as from the process environment), not by code: the README's set-up.
+    /// </param>
+    public SdkExporter(AppFixture app, string token, bool json, string path = "/v1/traces", string service = "planner-service",
+        IDictionary<string, string?>? environment = null)
     {
         Source = new ActivitySource("agent-" + Guid.NewGuid().ToString("N")[..8]);
-        var handler = new Capture(app.Host.Server.CreateHandler(), json, SentBodies, Answers, _answered);
-        _provider = Sdk.CreateTracerProviderBuilder()
+        var handler = new Capture(app.Host.Server.CreateHandler(), json, SentBodies, Answers, _answered, Paths);
+        var builder = Sdk.CreateTracerProviderBuilder();
+        if (environment is not null)
+            builder.ConfigureServices(s => s.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(environment).Build()));
+        _provider = builder
             .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(service))
             .AddSource(Source.Name)
             .AddOtlpExporter(o =>
             {
-                o.Endpoint = new Uri("http://localhost" + path);
-                o.Protocol = OtlpExportProtocol.HttpProtobuf;
-                o.Headers = $"Authorization=Bearer {token}";
+                if (environment is null)
+                {
+                    o.Endpoint = new Uri("http://localhost" + path);
+                    o.Protocol = OtlpExportProtocol.HttpProtobuf;
+                    o.Headers = $"Authorization=Bearer {token}";
+                }
                 o.ExportProcessorType = ExportProcessorType.Batch;
                 o.HttpClientFactory = () => new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri("http://localhost") };
             })
@@ -59,7 +73,7 @@ public sealed class SdkExporter : IDisposable
         Source.Dispose();
     }
 
-    private sealed class Capture(HttpMessageHandler inner, bool json, List<byte[]> sent, List<string> answers, SemaphoreSlim answered) : DelegatingHandler(inner)
+    private sealed class Capture(HttpMessageHandler inner, bool json, List<byte[]> sent, List<string> answers, SemaphoreSlim answered, List<string> paths) : DelegatingHandler(inner)
     {
         // The exporter sends synchronously (HttpClient.Send) from its export thread; the in-memory test server only
         // answers asynchronously, so the sync path waits on the async one (that thread is the exporter's own).
@@ -69,7 +83,7 @@ public sealed class SdkExporter : IDisposable
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
             var body = await request.Content!.ReadAsByteArrayAsync(ct);
-            lock (sent) sent.Add(body);
+            lock (sent) { sent.Add(body); paths.Add(request.RequestUri!.AbsolutePath); }
             if (json)
             {
                 var otlpJson = OtlpHttp.ToOtlpJson(ExportTraceServiceRequest.Parser.ParseFrom(body));
