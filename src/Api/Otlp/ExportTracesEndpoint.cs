@@ -5,6 +5,7 @@ using Tracing.Api.Infrastructure;
 using Tracing.Api.Otlp.Proto;
 using Tracing.Domain.Otlp;
 using Tracing.Domain.Sessions;
+using Tracing.Projections;
 
 namespace Tracing.Api.Otlp;
 
@@ -36,6 +37,14 @@ public static class ExportTracesEndpoint
         catch (Exception ex) when (StoreOutage.Is(ex))
         {
             return StoreOutage.Answer(request.HttpContext);
+        }
+        catch (Exception ex) when (LostRace.Is(ex))
+        {
+            // Every optimistic retry lost to concurrent exports into the same session: throttling, not a failure.
+            // OTLP clients retry a 503 with Retry-After; what was committed before is reported as duplicates then.
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return Problems.Problem(503, "contention", "Session busy",
+                "Concurrent exports into the same session kept winning the race; nothing more was stored. Retry after 1 s.");
         }
         return Answer(body.IsJson, PartialSuccess(rejected));
     }

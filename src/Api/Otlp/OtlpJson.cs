@@ -35,7 +35,8 @@ public static class OtlpJson
                 }
             return (Parser.Parse<ExportTraceServiceRequest>(root.ToJsonString()), null);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidProtocolBufferException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is JsonException or InvalidProtocolBufferException or InvalidOperationException or FormatException
+                                       or ArgumentException) // a key repeated in one object
         {
             return (null, "malformed OTLP JSON: " + ex.Message);
         }

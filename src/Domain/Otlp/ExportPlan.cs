@@ -81,7 +81,9 @@ public static class ExportPlan
         ("status", span.Status.IsError ? "error" : "ok"), ("reason", "root span ended"), ("span_name", span.Name),
         ("trace_id", span.TraceId), ("source", "otlp")));
 
-    private static string? Clip(string? s) => s is null ? null : s.Length <= CreateSession.MaxTextLength ? s : s[..CreateSession.MaxTextLength];
+    /// <summary>Agent and name as <c>POST /api/traces</c> would take them: at most 200 characters, none if it holds U+0000.</summary>
+    private static string? Clip(string? s) =>
+        s is null || s.Contains('\0') ? null : s.Length <= CreateSession.MaxTextLength ? s : s[..CreateSession.MaxTextLength];
 
     private static string Shorten(string s) => s.Length <= 64 ? s : s[..64] + "...";
 }

@@ -75,6 +75,7 @@ public sealed class ExportLimitsAndErrors(AppFixture app)
     [InlineData("application/json", "{\"resourceSpans\": [", null, 400)]
     [InlineData("application/json", "[1, 2]", null, 400)]
     [InlineData("application/json", "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"not-hex!\",\"spanId\":\"0102030405060708\"}]}]}]}", null, 400)]
+    [InlineData("application/json", "{\"resourceSpans\": [], \"resourceSpans\": []}", null, 400)]
     [InlineData("application/x-protobuf", "not gzip at all", "gzip", 400)]
     [InlineData("text/plain", "hello", null, 415)]
     [InlineData("application/x-protobuf", "", "br", 415)]
@@ -113,7 +114,26 @@ public sealed class ExportLimitsAndErrors(AppFixture app)
         Assert.Contains("session id", partial.ErrorMessage);
         Assert.Contains("NUL", partial.ErrorMessage);
         if (json) Assert.Contains("\"partialSuccess\"", Encoding.UTF8.GetString(reply.Body));
+        await app.WaitForProjectionsAsync();
+        Assert.Equal("test-service", (await client.Get($"/api/traces/{trace}")).Body.GetProperty("agent").GetString());
         Assert.Equal(["agent.step", "session.ended"], (await client.ReadAll(trace)).Select(e => e.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task a_service_name_holding_nul_leaves_the_agent_unnamed_instead_of_failing()
+    {
+        var client = await app.NewClientAsync();
+        var trace = TraceId();
+        var request = Request(New(trace, SpanId(), "plan", 0, 5));
+        request.ResourceSpans[0].Resource.Attributes.Clear();
+        request.ResourceSpans[0].Resource.Attributes.Add(Kv("service.name", "bad\u0000name"));
+        var reply = await OtlpHttp.ProtobufAsync(app, client.Token, request);
+        Assert.Equal(200, reply.Status);
+        Assert.Null(reply.Response.PartialSuccess);
+        await app.WaitForProjectionsAsync();
+        var session = await client.Get($"/api/traces/{trace}");
+        Assert.Equal(200, session.Status);
+        Assert.False(session.Body.TryGetProperty("agent", out var agent) && agent.ValueKind == System.Text.Json.JsonValueKind.String);
     }
 
     [Fact]

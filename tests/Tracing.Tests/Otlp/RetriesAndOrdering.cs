@@ -73,8 +73,18 @@ public sealed class RetriesAndOrdering(AppFixture app)
     {
         var client = await app.NewClientAsync();
         var session = "chat-" + Guid.NewGuid().ToString("N")[..8];
-        var replies = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => OtlpHttp.ProtobufAsync(app, client.Token,
-            Request(New(TraceId(), SpanId(), $"turn {i}", i, i + 1, SpanId(), ("session.id", session))))));
+        // Twelve writers on one stream: the last needs up to twelve optimistic rounds, more than the appender's bound, so
+        // some may be answered 503 + Retry-After; each writer resends on 503 as OTLP clients do.
+        var replies = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            var request = Request(New(TraceId(), SpanId(), $"turn {i}", i, i + 1, SpanId(), ("session.id", session)));
+            for (var attempt = 1; ; attempt++)
+            {
+                var reply = await OtlpHttp.ProtobufAsync(app, client.Token, request);
+                if (reply.Status != 503 || attempt == 10) return reply;
+                Assert.Equal("1", reply.Headers["Retry-After"]);
+            }
+        }));
         Assert.All(replies, r => Assert.Equal(200, r.Status));
 
         var events = await client.ReadAll(session);
