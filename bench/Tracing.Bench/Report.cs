@@ -16,6 +16,7 @@ public static class Report
     public const double HalfPeakP99TargetMs = 50;   // p99 < 50 ms at half of peak
     public const double Replay10kTargetMs = 100;    // 10,000-event replay < 100 ms
     public const double LagTargetMs = 1000;         // projection lag < 1 s at half of peak (p95 of the probes, and the catch-up)
+    public const double OtlpRatioTarget = 0.8;      // OTLP spans/s (100 a request) >= 0.8x native batch-100 events/s (issue 12)
 
     public sealed record Line(string Section, string Case, string Value, string Detail, string Target, string Status);
 
@@ -51,6 +52,15 @@ public static class Report
                     (hasTarget ? $"; {ratio * 100:0.0}% of raw INSERT" : "") + Cpu(m),
                     hasTarget ? $">= {IngestRatioTarget * 100:0}% of raw INSERT" : "",
                     hasTarget ? Status(ratio >= IngestRatioTarget, ratio) : "");
+            }
+            case "otlp":
+            {
+                var ratio = M("ratio_to_native");
+                return new Line("otlp", $"POST /v1/traces protobuf, {M("spans"):0} spans a request, {M("sessions"):0} sessions",
+                    $"{N(M("spans_per_s"))} spans/s",
+                    $"{N(M("events_per_s"))} ev/s ({M("event_ratio_to_native"):0.00}x native); p50 {Ms(M("p50_ms"))}  p99 {Ms(M("p99_ms"))}, n={M("requests"):0}; " +
+                    $"{ratio:0.00}x native batch {M("native_batch"):0} ev/s" + Cpu(m),
+                    $">= {OtlpRatioTarget:0.0}x native", Status(ratio >= OtlpRatioTarget, ratio));
             }
             case "replay":
             {

@@ -11,6 +11,7 @@ using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
 using Tracing.Api.Live;
 using Tracing.Api.Observability;
+using Tracing.Api.Otlp;
 using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
@@ -52,6 +53,7 @@ public static class TracingApp
         builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingConsole(config, ArtifactOptions.From(config, builder.Environment.ContentRootPath).DataDir);
         builder.Services.AddTracingStream(config);
+        builder.Services.AddTracingOtlp(config);
         builder.AddTracingLimits();
         builder.AddRequestLog();
         builder.AddTracingObservability();
@@ -87,6 +89,7 @@ public static class TracingApp
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapTracingMetrics();
         app.MapTracingApi();
+        app.MapTracingOtlp();
         app.MapLiveViewer();
         app.MapTracingConsole();
         return app;
