@@ -7,6 +7,8 @@ using Tracing.Api.Limits;
 using Tracing.Api.Sessions;
 using Tracing.Api.Live;
 using Tracing.Api.Projects;
+using Tracing.Api.Search;
+using Tracing.Api.Stats;
 
 namespace Tracing.Api;
 
@@ -74,6 +76,23 @@ public static class Routes
             .WithDescription("API keys and console credentials get 403. Same validation and idempotency as POST analyze; produces the same AnalysisCompleted event.")
             .Accepts<ExternalAnalysisBody>("application/json")
             .Produces<AnalysisResponse>(200).ProducesProblem(400).ProducesProblem(415).ProducesProblem(422);
+
+        api.MapPost("/search/events", SearchEventsEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("SearchEvents").WithTags("Search")
+            .WithSummary("Search events with typed filters, cursor-paged")
+            .WithDescription(SearchOpenApi.Description)
+            .Accepts<SearchRequestBody>("application/json")
+            .Produces<SearchPage>(200).ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
+
+        api.MapGet("/stats", StatsEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("GetStats").WithTags("Stats")
+            .WithSummary("Fleet figures per agent, model, tool, day or hour (from hourly rollups)")
+            .WithDescription("group_by is required. since rounds down and until up to whole hours (default: the last 7 days). " +
+                             "Latency percentiles are nearest-rank, read from log-bucketed histograms: within latency_relative_error " +
+                             "(1.96 %) of the exact value. cost_usd includes computed_cost_usd, the part computed from the price table.")
+            .Produces<StatsResponse>(200).ProducesProblem(422);
 
         api.MapIncidents();
         api.MapTracingStream();
