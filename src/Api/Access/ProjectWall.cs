@@ -1,4 +1,5 @@
 using Tracing.Api.Infrastructure;
+using Tracing.Domain.Access;
 
 namespace Tracing.Api.Access;
 
@@ -9,7 +10,8 @@ namespace Tracing.Api.Access;
 public static class ProjectWall
 {
     public static IResult? Check(Caller caller, string? projectId) =>
-        projectId is not null && !caller.CanSeeProject(projectId)
-            ? Problems.Forbidden($"This credential cannot read project '{projectId}'.")
-            : null;
+        projectId is null ? null
+        : !Membership.IsValidName(projectId) ? Problems.Validation("project_id", "project_id must be 1-64 characters of A-Za-z0-9._-")
+        : !caller.CanSeeProject(projectId) ? Problems.Forbidden($"This credential cannot read project '{projectId}'.")
+        : null;
 }

@@ -52,7 +52,11 @@ public static class FilterParser
         };
     }
 
-    private static object? Scalar(SearchColumn column, string op, JsonElement v) => column.Kind switch
+    // PostgreSQL text and jsonb cannot hold U+0000: such a value could never match, and would fail in the database.
+    private static object? Scalar(SearchColumn column, string op, JsonElement v) =>
+        v.ValueKind == JsonValueKind.String && v.GetString()!.Contains('\0') ? null : Typed(column, op, v);
+
+    private static object? Typed(SearchColumn column, string op, JsonElement v) => column.Kind switch
     {
         ColumnKind.Text => v.ValueKind == JsonValueKind.String ? v.GetString() : null,
         ColumnKind.Integer => v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null,

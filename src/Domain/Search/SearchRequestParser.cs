@@ -67,9 +67,9 @@ public static class SearchRequestParser
     {
         value = null; error = null;
         if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return true;
-        if (v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 and <= 256 } s)
+        if (v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 and <= 256 } s || s.Contains('\0'))
         {
-            error = new SearchError(name, $"{name} must be a non-empty string");
+            error = new SearchError(name, $"{name} must be a string of 1-256 characters without U+0000");
             return false;
         }
         value = s;
