@@ -8,6 +8,7 @@ using Tracing.Api.Sessions;
 using Tracing.Api.Live;
 using Tracing.Api.Projects;
 using Tracing.Api.Search;
+using Tracing.Api.Export;
 using Tracing.Api.Stats;
 
 namespace Tracing.Api;
@@ -93,6 +94,22 @@ public static class Routes
                              "Latency percentiles are nearest-rank, read from log-bucketed histograms: within latency_relative_error " +
                              "(1.96 %) of the exact value. cost_usd includes computed_cost_usd, the part computed from the price table.")
             .Produces<StatsResponse>(200).ProducesProblem(422);
+
+        api.MapGet("/export/sessions", ExportEndpoints.Sessions)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("ExportSessions").WithTags("Export")
+            .WithSummary("Export sessions (the /api/sessions filters plus incident_id) as jsonl, json, csv or html")
+            .WithDescription(ExportDocs.Description)
+            .Produces(200, contentType: "application/x-ndjson").Produces(200, contentType: "application/json")
+            .Produces(200, contentType: "text/csv").Produces(200, contentType: "text/html").ProducesProblem(422);
+
+        api.MapGet("/traces/{id}/export", ExportEndpoints.Trace)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("ExportTrace").WithTags("Export")
+            .WithSummary("Export one session with its events as jsonl, json, csv or html")
+            .WithDescription(ExportDocs.Description)
+            .Produces(200, contentType: "application/x-ndjson").Produces(200, contentType: "application/json")
+            .Produces(200, contentType: "text/csv").Produces(200, contentType: "text/html").ProducesProblem(422);
 
         api.MapIncidents();
         api.MapTracingStream();

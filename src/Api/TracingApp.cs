@@ -42,6 +42,7 @@ public static class TracingApp
         builder.Services.AddTracingAccess(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingStream(config);
+        builder.Services.AddSingleton(Tracing.Api.Export.ExportOptions.From(config));
         builder.AddTracingLimits();
         builder.AddRequestLog();
         builder.Services.AddTracingProblemDetails();

@@ -116,6 +116,18 @@ public static class BadInputs
         yield return Stats("NUL in project_id", "group_by=agent&project_id=p%00", Sender.AdminJwt, 404);
         yield return Stats("another project", "group_by=agent&project_id=other", Sender.OwnerKey, 403);
 
+        BadInput Export(string name, string url, Sender sender = Sender.OwnerKey, int expected = 422) =>
+            new("Export", name, sender, "GET", url, null, null, expected);
+        yield return Export("unknown format", "/api/export/sessions?format=xlsx");
+        yield return Export("raw not a boolean", "/api/export/sessions?raw=yes");
+        yield return Export("raw without the scope", "/api/export/sessions?raw=true", Sender.OwnerKey, 403);
+        yield return Export("bad status", "/api/export/sessions?status=gone");
+        yield return Export("bad until", "/api/export/sessions?until=later");
+        yield return Export("another project", "/api/export/sessions?project_id=other", Sender.OwnerKey, 403);
+        yield return Export("unknown incident", "/api/export/sessions?incident_id=inc-nope", Sender.OwnerKey, 404);
+        yield return Export("trace: unknown format", "/api/traces/s/export?format=pdf");
+        yield return Export("trace: bad id", "/api/traces/a%2Fb/export", Sender.OwnerKey, 404);
+
         BadInput Append(string name, string body, int expected = 422) =>
             new("AppendEvents", name, Sender.OwnerKey, "POST", "/api/traces/s/events", B(body), "application/json", expected);
         yield return Append("events not an array", """{"events":"x"}""");
