@@ -15,12 +15,14 @@ public static class ExportEndpoints
 {
     public const string ReadRawScope = Scopes.ReadRaw;
 
-    public static async Task<IResult> Sessions(HttpContext http, Caller caller, IDocumentStore store, EventLog log, ExportOptions options,
+    public static async Task<IResult> Sessions(Caller caller, IDocumentStore store, EventLog log, ExportOptions options,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, TimeProvider clock, CancellationToken ct,
-        string? format = null, string? raw = null)
+        string? format = null, string? raw = null, string? project_id = null, string? status = null, string? agent = null,
+        string? since = null, string? until = null, string? incident_id = null)
     {
         if (Check(caller, format, raw, out var fmt, out var redact) is { } problem) return problem;
-        var (selection, denied) = await ExportSelections.FromQueryAsync(caller, store, options, http.Request.Query, ct);
+        var filters = new ExportFilters(project_id, status, agent, since, until, incident_id);
+        var (selection, denied) = await ExportSelections.FromQueryAsync(caller, store, options, filters, ct);
         if (denied is not null) return denied;
         return await SpoolAsync(caller, log, options, json.Value.SerializerOptions, clock, fmt, redact, selection!, "sessions", ct);
     }

@@ -11,16 +11,23 @@ namespace Tracing.Api.Export;
 public sealed record ExportSelection(IReadOnlyList<SessionSummary> Sessions, long TotalAvailable, bool CappedBySessions,
     IReadOnlyDictionary<string, string> Filters);
 
+/// <summary>The filters of GET /api/export/sessions: those of GET /api/sessions plus incident_id.</summary>
+public sealed record ExportFilters(string? ProjectId, string? Status, string? Agent, string? Since, string? Until, string? IncidentId)
+{
+    public IEnumerable<(string Name, string? Value)> All =>
+        [("project_id", ProjectId), ("status", Status), ("agent", Agent), ("since", Since), ("until", Until), ("incident_id", IncidentId)];
+}
+
 public static class ExportSelections
 {
     /// <summary>The filters of GET /api/sessions plus incident_id; a problem for a bad or out-of-scope value.</summary>
     public static async Task<(ExportSelection? Selection, IResult? Problem)> FromQueryAsync(
-        Caller caller, IDocumentStore store, ExportOptions options, IQueryCollection query, CancellationToken ct)
+        Caller caller, IDocumentStore store, ExportOptions options, ExportFilters given, CancellationToken ct)
     {
-        string? Q(string name) => query.TryGetValue(name, out var v) ? v.ToString() : null;
+        string? Q(string name) => given.All.First(f => f.Name == name).Value;
         var filters = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in new[] { "project_id", "status", "agent", "since", "until", "incident_id" })
-            if (Q(name) is { } v) filters[name] = v;
+        foreach (var (name, value) in given.All)
+            if (value is not null) filters[name] = value;
 
         if (ProjectWall.Check(caller, Q("project_id")) is { } denied) return (null, denied);
         var project = Q("project_id") ?? caller.ProjectId;
