@@ -9,6 +9,7 @@ using Tracing.Api.Events;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
 using Tracing.Api.Live;
+using Tracing.Api.Observability;
 using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
@@ -45,6 +46,7 @@ public static class TracingApp
         builder.Services.AddSingleton(Tracing.Api.Export.ExportOptions.From(config));
         builder.AddTracingLimits();
         builder.AddRequestLog();
+        builder.AddTracingObservability();
         builder.Services.AddTracingProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -74,6 +76,7 @@ public static class TracingApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar");
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapTracingMetrics();
         app.MapTracingApi();
         app.MapLiveViewer();
         return app;

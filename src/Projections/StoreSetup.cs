@@ -45,6 +45,7 @@ public static class StoreSetup
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<SearchReader>();
         services.AddSingleton<StatsReader>();
+        services.AddSingleton<ShardProgress>();
         // Registered before Marten's hosted services so the schema exists before the daemon starts.
         services.AddHostedService<SchemaInitializer>();
 
