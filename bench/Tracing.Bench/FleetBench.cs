@@ -33,15 +33,32 @@ public sealed class FleetBench(ApiHost host, ApiClient api, Failures failures, A
             while ((s = Interlocked.Increment(ref next)) < sessions && !ct.IsCancellationRequested)
             {
                 var id = $"fleet-{s:D6}";
-                using (var content = Json(new { id, agent = FleetWorkload.AgentOf(s) }))
-                using (var resp = await host.Http.PostAsync("/api/traces", content, ct))
-                    if (resp.StatusCode != HttpStatusCode.Created) { failures.Add($"fleet seed: create {id} -> {(int)resp.StatusCode}"); return; }
+                if (!await CreateAsync(id, FleetWorkload.AgentOf(s), ct)) return;
                 for (var first = 1; first <= EventsPerSession; first += 1000)
                     if (!await api.AppendAsync(id, FleetWorkload.Batch(s, first, 1000, t0), 1000, ct, waitOutBackpressure: true)) return;
                 if (s % 100 == 99) progress($"  seeded {s + 1:#,0} of {sessions:#,0} sessions ({sw.Elapsed.TotalSeconds:0} s)");
             }
         }, ct)));
         return new Seeded(sessions, (long)sessions * EventsPerSession, sw.Elapsed);
+    }
+
+    /// <summary>Creates a session; a backpressure 429 is waited out per its Retry-After (setup only), like the appends.</summary>
+    private async Task<bool> CreateAsync(string id, string agent, CancellationToken ct)
+    {
+        var giveUp = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            using var content = Json(new { id, agent });
+            using var resp = await host.Http.PostAsync("/api/traces", content, ct);
+            if (resp.StatusCode == HttpStatusCode.Created) return true;
+            if (resp.StatusCode == HttpStatusCode.TooManyRequests && DateTime.UtcNow < giveUp)
+            {
+                await Task.Delay(resp.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), ct); // the server's Retry-After
+                continue;
+            }
+            failures.Add($"fleet seed: create {id} -> {(int)resp.StatusCode}");
+            return false;
+        }
     }
 
     public static readonly (string Name, object Body)[] Searches =

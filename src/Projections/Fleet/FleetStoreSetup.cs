@@ -15,6 +15,8 @@ public static class FleetStoreSetup
         // and a rebuild empties its tables and session state first.
         opts.Projections.Add(new FleetProjection(schema, prices), ProjectionLifecycle.Async, FleetProjection.Name, o =>
         {
+            // Bigger batches mean fewer upserts of the same rollup rows (each one a new row version) at the same event count.
+            o.BatchSize = 2000;
             o.DeleteViewTypeOnTeardown<FleetSession>();
             foreach (var table in FleetTables.All) o.DeleteDataInTableOnTeardown($"{schema}.{table}");
         });

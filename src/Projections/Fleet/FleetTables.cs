@@ -44,8 +44,13 @@ public static class FleetTables
             tenant_id text not null, project_id text not null, dim text not null, key text not null, hour timestamptz not null,
             kind text not null, bin smallint not null, count bigint not null,
             primary key (tenant_id, project_id, dim, hour, key, kind, bin));
+        alter table {s}.{Rollups} set (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
+        alter table {s}.{Latency} set (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
         """;
 
+    // The rollup tables are small but updated in place on every projection batch: room on each page (fillfactor) keeps
+    // the updates HOT, and vacuuming after a fixed number of dead rows keeps them from bloating, which would slow the
+    // stats scans (measured: 3,549 live latency rows in 15 MB after 1,000,000 events without these settings).
     public static async Task EnsureAsync(NpgsqlDataSource dataSource, string schema, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand(Ddl(schema));
