@@ -34,7 +34,15 @@ public static class ExportEndpoints
         if (SessionScope.Check(caller, id, out var project) is { } denied) return denied;
         if (Check(caller, format, raw, out var fmt, out var redact) is { } problem) return problem;
         await using var session = store.QuerySession(caller.WorkspaceId);
-        var summary = await session.LoadAsync<SessionSummary>(SessionIds.StreamKey(project, id), ct);
+        var key = SessionIds.StreamKey(project, id);
+        var summary = await session.LoadAsync<SessionSummary>(key, ct);
+        // Before the async read model has caught up, the inline head still knows the session; its events come from the log.
+        if (summary is null && await session.LoadAsync<SessionHead>(key, ct) is { } head)
+            summary = new SessionSummary
+            {
+                Id = head.Id, SessionId = head.SessionId, ProjectId = head.ProjectId, Agent = head.Agent, Name = head.Name,
+                Metadata = head.Metadata, Status = head.Status, LastSeq = head.LastSeq, StartedAt = head.StartedAt, CreatedAt = head.CreatedAt,
+            };
         if (summary is null) return Problems.SessionNotFound(id);
         var selection = new ExportSelection([summary], 1, false, new SortedDictionary<string, string> { ["session_id"] = id, ["project_id"] = project });
         return await SpoolAsync(caller, log, options, json.Value.SerializerOptions, clock, fmt, redact, selection, id, ct);

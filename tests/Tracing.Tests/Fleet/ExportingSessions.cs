@@ -136,6 +136,20 @@ public sealed class ExportingSessions(AppFixture app)
     }
 
     [Fact]
+    public async Task a_session_exports_with_its_events_before_the_read_model_has_caught_up()
+    {
+        var client = await app.NewClientAsync();
+        await client.CreateSession("fresh");
+        await client.Append("fresh", Ev(1), Ev(2));
+        // No wait for the projections: the inline head and the event log are enough.
+        var export = await ExportHttp.GetAsync(app, client.Token, "/api/traces/fresh/export");
+        Assert.Equal(200, export.Status);
+        var line = JsonDocument.Parse(export.Text.TrimEnd('\n')).RootElement;
+        Assert.Equal("fresh", line.GetProperty("session").GetProperty("id").GetString());
+        Assert.Equal([1L, 2L], line.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("seq").GetInt64()));
+    }
+
+    [Fact]
     public async Task the_server_cap_truncates_explicitly_and_bad_parameters_are_422()
     {
         var client = await app.NewClientAsync();
