@@ -39,6 +39,8 @@ public sealed class BenchOptions
     public long FleetEvents { get; private set; }
     public bool FleetOnly { get; private set; }
     public int FleetRuns { get; private set; } = 30;
+    public bool Console { get; private set; }
+    public int ConsoleEvents { get; private set; } = 10_000;
 
     public const string Usage = """
         Usage: ./tracing bench [flags]
@@ -74,6 +76,8 @@ public sealed class BenchOptions
           --fleet-events N        the same over N events (1,000 per session; smoke: 3,000)
           --fleet-only            run only the search/stats/export section (implies --fleet unless --fleet-events)
           --fleet-runs N          timed requests per search filter and stats group_by (default 30)
+          --console               only the web console rows: navigation to a 10,000-event timeline, live append-to-visible (Chromium)
+          --console-events N      events in the console's navigated session (default 10000)
           --median A.json B.json ...  print the per-figure median table of earlier result files and exit
           --help
         """;
@@ -147,6 +151,8 @@ public sealed class BenchOptions
                 case "--fleet-events": o.FleetEvents = Int(name, Value(), 1000, 100_000_000); break;
                 case "--fleet-only": o.FleetOnly = true; if (o.FleetEvents == 0) o.FleetEvents = 1_000_000; break;
                 case "--fleet-runs": o.FleetRuns = Int(name, Value(), 1, 10_000); break;
+                case "--console": o.Console = true; break;
+                case "--console-events": o.ConsoleEvents = Int(name, Value(), 1, 1_000_000); break;
                 case "--median":
                     o.MedianOf = args[(i + 1)..];
                     if (o.MedianOf.Length == 0) throw new ArgumentException("--median needs result files");
