@@ -7,6 +7,9 @@ using Tracing.Api.Limits;
 using Tracing.Api.Sessions;
 using Tracing.Api.Live;
 using Tracing.Api.Projects;
+using Tracing.Api.Search;
+using Tracing.Api.Export;
+using Tracing.Api.Stats;
 
 namespace Tracing.Api;
 
@@ -74,6 +77,39 @@ public static class Routes
             .WithDescription("API keys and console credentials get 403. Same validation and idempotency as POST analyze; produces the same AnalysisCompleted event.")
             .Accepts<ExternalAnalysisBody>("application/json")
             .Produces<AnalysisResponse>(200).ProducesProblem(400).ProducesProblem(415).ProducesProblem(422);
+
+        api.MapPost("/search/events", SearchEventsEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("SearchEvents").WithTags("Search")
+            .WithSummary("Search events with typed filters, cursor-paged")
+            .WithDescription(SearchOpenApi.Description)
+            .Accepts<SearchRequestBody>("application/json")
+            .Produces<SearchPage>(200).ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
+
+        api.MapGet("/stats", StatsEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("GetStats").WithTags("Stats")
+            .WithSummary("Fleet figures per agent, model, tool, day or hour (from hourly rollups)")
+            .WithDescription("group_by is required. since rounds down and until up to whole hours (default: the last 7 days). " +
+                             "Latency percentiles are nearest-rank, read from log-bucketed histograms: within latency_relative_error " +
+                             "(1.96 %) of the exact value. cost_usd includes computed_cost_usd, the part computed from the price table.")
+            .Produces<StatsResponse>(200).ProducesProblem(422);
+
+        api.MapGet("/export/sessions", ExportEndpoints.Sessions)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("ExportSessions").WithTags("Export")
+            .WithSummary("Export sessions (the /api/sessions filters plus incident_id) as jsonl, json, csv or html")
+            .WithDescription(ExportDocs.Description)
+            .Produces(200, contentType: "application/x-ndjson").Produces(200, contentType: "application/json")
+            .Produces(200, contentType: "text/csv").Produces(200, contentType: "text/html").ProducesProblem(422);
+
+        api.MapGet("/traces/{id}/export", ExportEndpoints.Trace)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("ExportTrace").WithTags("Export")
+            .WithSummary("Export one session with its events as jsonl, json, csv or html")
+            .WithDescription(ExportDocs.Description)
+            .Produces(200, contentType: "application/x-ndjson").Produces(200, contentType: "application/json")
+            .Produces(200, contentType: "text/csv").Produces(200, contentType: "text/html").ProducesProblem(422);
 
         api.MapIncidents();
         api.MapTracingStream();

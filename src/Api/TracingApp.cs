@@ -54,6 +54,7 @@ public static class TracingApp
         builder.Services.AddTracingConsole(config, ArtifactOptions.From(config, builder.Environment.ContentRootPath).DataDir);
         builder.Services.AddTracingStream(config);
         builder.Services.AddTracingOtlp(config);
+        builder.Services.AddSingleton(Tracing.Api.Export.ExportOptions.From(config));
         builder.AddTracingLimits();
         builder.AddRequestLog();
         builder.AddTracingObservability();

@@ -9,7 +9,7 @@ public static class TracingSettings
     {
         var cs = config["TRACING_DB"] ?? config.GetConnectionString("tracing")
             ?? throw new InvalidOperationException("Set TRACING_DB to a PostgreSQL connection string (./tracing run does it for you).");
-        return new TracingStoreSettings(cs, runDaemon, config["Tracing:Schema"] ?? "tracing");
+        return new TracingStoreSettings(cs, runDaemon, config["Tracing:Schema"] ?? "tracing") { Prices = Tracing.Workers.Fleet.PricingSettings.From(config) };
     }
 
     public static bool RunBackground(IConfiguration config) => config.GetValue("Tracing:RunBackground", true);

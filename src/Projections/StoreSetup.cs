@@ -13,13 +13,19 @@ using Tracing.Projections.Analysis;
 using Tracing.Domain.Events;
 using Tracing.Domain.Sessions;
 using Tracing.Projections.Events;
+using Tracing.Projections.Fleet;
+using Tracing.Domain.Fleet;
 using Tracing.Projections.Incidents;
 using Tracing.Projections.Sessions;
 using Weasel.Core;
 
 namespace Tracing.Projections;
 
-public sealed record TracingStoreSettings(string ConnectionString, bool RunDaemon, string Schema = "tracing");
+public sealed record TracingStoreSettings(string ConnectionString, bool RunDaemon, string Schema = "tracing")
+{
+    /// <summary>Model prices for computed cost (ADR 0020); the built-in defaults unless configured.</summary>
+    public PriceTable Prices { get; init; } = PriceTable.Defaults;
+}
 
 /// <summary>The Marten event store and document configuration: one place, one extension.</summary>
 public static class StoreSetup
@@ -37,16 +43,18 @@ public static class StoreSetup
         services.AddSingleton<EventLog>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<ProjectionProgress>();
+        services.AddSingleton<SearchReader>();
+        services.AddSingleton<StatsReader>();
         services.AddSingleton<ShardProgress>();
         // Registered before Marten's hosted services so the schema exists before the daemon starts.
         services.AddHostedService<SchemaInitializer>();
 
-        var marten = services.AddMarten(opts => opts.ConfigureTracing(dataSource, settings.Schema));
+        var marten = services.AddMarten(opts => opts.ConfigureTracing(dataSource, settings.Schema, settings.Prices));
         if (settings.RunDaemon) marten.AddAsyncDaemon(DaemonMode.HotCold);
         return marten;
     }
 
-    public static void ConfigureTracing(this StoreOptions opts, NpgsqlDataSource dataSource, string schema)
+    public static void ConfigureTracing(this StoreOptions opts, NpgsqlDataSource dataSource, string schema, PriceTable? prices = null)
     {
         opts.Connection(dataSource);
         opts.DatabaseSchemaName = schema;
@@ -82,6 +90,7 @@ public static class StoreSetup
         opts.Schema.For<AnalysisView>().MultiTenanted().Index(x => x.ProjectId);
         opts.Projections.Add<AnalysisViewProjection>(ProjectionLifecycle.Async);
         opts.ConfigureIncidents();
+        opts.ConfigureFleet(schema, prices ?? PriceTable.Defaults);
     }
 }
 
@@ -92,6 +101,7 @@ internal sealed class SchemaInitializer(IDocumentStore store, NpgsqlDataSource d
     {
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await TraceEventIndex.EnsureAsync(dataSource, settings.Schema, ct);
+        await FleetTables.EnsureAsync(dataSource, settings.Schema, ct);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

@@ -87,7 +87,7 @@ public static partial class Commands
     private static async Task<int> Rebuild(IDocumentStore store)
     {
         using var daemon = await store.BuildProjectionDaemonAsync();
-        foreach (var name in new[] { "SessionSummary", "AnalysisView", "Incident" })
+        foreach (var name in new[] { "SessionSummary", "AnalysisView", "Incident", Tracing.Projections.Fleet.FleetProjection.Name })
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
             await daemon.RebuildProjectionAsync(name, TimeSpan.FromMinutes(30), CancellationToken.None);

@@ -127,6 +127,15 @@ public static class IsolationTable
             new Expect(401, 401, 404, 200, 403, 403, 200, 200)),
         new("GET", "/api/projects/{project_id}/agent-config", false, w => P(new Probe("GET", "/api/projects/proj/agent-config")),
             new Expect(401, 401, 404, 200, 200, 403, 200, 200)),
+        // Search, stats and export (ADR 0019): a stranger's key reads its own (empty) scope, never the owner's.
+        new("POST", "/api/search/events", false, w => P(Probe.Json("POST", "/api/search/events", new { limit = 10 })),
+            new Expect(401, 401, 200, 200, 200, 403, 200, 200)),
+        new("GET", "/api/stats", false, w => P(new Probe("GET", "/api/stats?group_by=agent")),
+            new Expect(401, 401, 200, 200, 200, 403, 200, 200)),
+        new("GET", "/api/export/sessions", false, w => P(new Probe("GET", "/api/export/sessions?format=jsonl")),
+            new Expect(401, 401, 200, 200, 200, 403, 200, 200)),
+        new("GET", "/api/traces/{id}/export", true, w => P(new Probe("GET", $"/api/traces/{w.SessionId}/export?format=json")),
+            new Expect(401, 401, 404, 404, 200, 403, 200, 200)),
         new("GET", "/api/audit-logs", false, w => P(new Probe("GET", "/api/audit-logs")),
             new Expect(401, 401, 200, 200, 200, 403, 200, 200)),
     ];
