@@ -6,6 +6,7 @@ using Scalar.AspNetCore;
 using Tracing.Api.Access;
 using Tracing.Api.Artifacts;
 using Tracing.Api.Events;
+using Tracing.Api.Health;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
 using Tracing.Api.Live;
@@ -45,6 +46,8 @@ public static class TracingApp
         builder.AddTracingLimits();
         builder.AddRequestLog();
         builder.Services.AddTracingProblemDetails();
+        builder.Services.AddExceptionHandler<StoreOutageHandler>();
+        builder.Services.AddTracingHealth();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -72,7 +75,7 @@ public static class TracingApp
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar");
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapTracingHealth();
         app.MapTracingApi();
         app.MapLiveViewer();
         return app;
