@@ -34,8 +34,12 @@ public static class IncidentRoutes
         api.MapPost("/incidents/{id}/fix-agent", FixAgentEndpoint.Handle)
             .RequireAuthorization(AccessSetup.IncidentsWrite)
             .WithName("DispatchFixAgent").WithTags("Incidents")
-            .WithSummary("Ask the fix agent for a plan and a diff against the project's agent config (answer on the incident)")
-            .Produces<FixDispatchView>(202);
+            .WithSummary("Ask the fix agent for a plan and a diff against the project's agent config")
+            .WithDescription("Answers 200 with the plan and diff (mode model, or the labelled fallback with its reason) when the " +
+                             "proposal lands within Tracing:FixAgent:WaitSeconds (default: the model timeout + 5 s); otherwise 202 " +
+                             "with Location: the incident, whose fix_proposal shows it when it lands. While a dispatch is pending, " +
+                             "further requests join it rather than calling the model again.")
+            .Produces<FixAnswerView>(200).Produces<FixDispatchView>(202);
 
         api.MapPost("/incidents/{id}/regression-runs", RegressionRunEndpoints.Create)
             .RequireAuthorization(AccessSetup.IncidentsWrite)

@@ -20,7 +20,7 @@ public static class StreamEndpoint
     private const int PageSize = 1000;
 
     public static async Task<IResult> Handle(HttpContext http, Caller caller, StreamHub hub, EventFeed feed, IDocumentStore store,
-        StreamOptions options, StreamTickets tickets, CancellationToken ct,
+        StreamOptions options, StreamTickets tickets, CredentialCheck credentials, TimeProvider clock, CancellationToken ct,
         string? project_id = null, string? session_id = null, string? types = null, string? after_seq = null)
     {
         if (project_id is not null && !caller.CanSeeProject(project_id))
@@ -55,11 +55,12 @@ public static class StreamEndpoint
             await tickets.SetResumeCookieAsync(http, caller, ct);
 
         var (subscription, from) = await hub.SubscribeAsync(filter, ct);
-        return TypedResults.ServerSentEvents(Run(http, hub, feed, options, subscription, from, streamKey, cursor, ct));
+        var watch = new CredentialWatch(caller, credentials, clock, options);
+        return TypedResults.ServerSentEvents(Run(http, hub, feed, options, watch, subscription, from, streamKey, cursor, ct));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> Run(HttpContext http, StreamHub hub, EventFeed feed, StreamOptions options,
-        StreamSubscription sub, long from, string? streamKey, long cursor, [EnumeratorCancellation] CancellationToken ct)
+        CredentialWatch watch, StreamSubscription sub, long from, string? streamKey, long cursor, [EnumeratorCancellation] CancellationToken ct)
     {
         try
         {
@@ -87,15 +88,16 @@ public static class StreamEndpoint
                     if (bySeq && messages.Count > 0) readSeq = messages[0].Seq;
                 }
                 if (rows.Count < PageSize) break;
+                if (!await watch.StillValidAsync(ct)) { await Comment(http, CredentialWatch.EndedComment, ct); yield break; }
             }
 
             // 2. Live: what the hub delivered above `from`, skipping anything at or below the last sent cursor
             //    (another node may have served this client further than this node's backfill reached).
             var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
-            var endAt = options.MaxConnectionSeconds > 0
-                ? DateTimeOffset.UtcNow.AddSeconds(options.MaxConnectionSeconds) : DateTimeOffset.MaxValue;
+            var endAt = watch.EndAt;
             while (!ct.IsCancellationRequested && DateTimeOffset.UtcNow < endAt)
             {
+                if (!await watch.StillValidAsync(ct)) { await Comment(http, CredentialWatch.EndedComment, ct); yield break; }
                 while (sub.Reader.TryRead(out var m))
                 {
                     if (m.Key(bySeq).CompareTo(last) <= 0) continue;
@@ -103,8 +105,8 @@ public static class StreamEndpoint
                     yield return Item(m, bySeq);
                 }
                 if (sub.Overflowed) yield break; // slow consumer: cut off; it resumes with Last-Event-ID
-                // A quiet connection must still end on time, not at the next heartbeat after endAt.
-                var left = endAt - DateTimeOffset.UtcNow;
+                // A quiet connection must still end on time and recheck its credential on time, not at the next heartbeat.
+                var left = Min(endAt - DateTimeOffset.UtcNow, watch.NextCheck - DateTimeOffset.UtcNow);
                 if (left < heartbeat)
                 {
                     if (left > TimeSpan.Zero) await WaitAsync(sub, left, ct);
@@ -117,6 +119,8 @@ public static class StreamEndpoint
             hub.Unsubscribe(sub);
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static SseItem<string> Item(StreamMessage m, bool bySeq) =>
         new(m.Data, m.Name) { EventId = (bySeq ? m.Seq : m.Position).ToString(System.Globalization.CultureInfo.InvariantCulture) };

@@ -102,7 +102,7 @@ public static class IsolationTable
         new("PATCH", "/api/incidents/{id}", false, w => P(new Probe("PATCH", $"/api/incidents/{w.IncidentId}", "{\"owner\":\"matrix\"}", "application/merge-patch+json")),
             new Expect(401, 401, 404, 404, 403, 403, 200, 200)),
         new("POST", "/api/incidents/{id}/fix-agent", false, w => P(new Probe("POST", $"/api/incidents/{w.IncidentId}/fix-agent")),
-            new Expect(401, 401, 404, 404, 403, 403, 202, 202)),
+            new Expect(401, 401, 404, 404, 403, 403, 200, 200)),
         new("POST", "/api/incidents/{id}/regression-runs", false, w => P(Probe.Json("POST", $"/api/incidents/{w.IncidentId}/regression-runs",
                 new { after = new { since = DateTimeOffset.UtcNow.AddHours(-1) } })),
             new Expect(401, 401, 404, 404, 403, 403, 202, 202)),
