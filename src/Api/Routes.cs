@@ -58,8 +58,9 @@ public static class Routes
             .RequireAuthorization(AccessSetup.Write)
             .WithName("AnalyzeTrace").WithTags("Analysis")
             .WithSummary("Run the deterministic detectors on a session and record the result")
-            .WithDescription("Same ordered events in, same findings out. Re-running on unchanged events records nothing new (recorded: false).")
-            .Produces<AnalysisResponse>(200);
+            .WithDescription("Same ordered events in, same findings out. Re-running on unchanged events records nothing new (recorded: false). " +
+                             "A session beyond Tracing:Analysis:MaxSessionEvents / MaxSessionBytes is refused with 413.")
+            .Produces<AnalysisResponse>(200).ProducesProblem(413);
 
         api.MapGet("/traces/{id}/analysis", AnalysisEndpoints.Get)
             .RequireAuthorization(AccessSetup.Read)

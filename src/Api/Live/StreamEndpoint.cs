@@ -17,10 +17,10 @@ namespace Tracing.Api.Live;
 /// </summary>
 public static class StreamEndpoint
 {
-    private const int PageSize = 1000;
+    private const int PageSize = 256;
 
     public static async Task<IResult> Handle(HttpContext http, Caller caller, StreamHub hub, EventFeed feed, IDocumentStore store,
-        StreamOptions options, StreamTickets tickets, CredentialCheck credentials, TimeProvider clock, CancellationToken ct,
+        StreamOptions options, StreamTickets tickets, CredentialCheck credentials, BackfillGate gate, TimeProvider clock, CancellationToken ct,
         string? project_id = null, string? session_id = null, string? types = null, string? after_seq = null)
     {
         if (project_id is not null && !caller.CanSeeProject(project_id))
@@ -56,11 +56,11 @@ public static class StreamEndpoint
 
         var (subscription, from) = await hub.SubscribeAsync(filter, ct);
         var watch = new CredentialWatch(caller, credentials, clock, options);
-        return TypedResults.ServerSentEvents(Run(http, hub, feed, options, watch, subscription, from, streamKey, cursor, ct));
+        return TypedResults.ServerSentEvents(Run(http, hub, feed, options, gate, watch, subscription, from, streamKey, cursor, ct));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> Run(HttpContext http, StreamHub hub, EventFeed feed, StreamOptions options,
-        CredentialWatch watch, StreamSubscription sub, long from, string? streamKey, long cursor, [EnumeratorCancellation] CancellationToken ct)
+        BackfillGate gate, CredentialWatch watch, StreamSubscription sub, long from, string? streamKey, long cursor, [EnumeratorCancellation] CancellationToken ct)
     {
         try
         {
@@ -70,24 +70,35 @@ public static class StreamEndpoint
             var last = (Id: cursor, Ordinal: int.MaxValue);
             long readPosition = bySeq ? 0 : cursor, readSeq = bySeq ? cursor : 0;
 
-            // 1. Backfill up to the position the subscription started at.
+            // 1. Backfill up to the position the subscription started at, in pages bounded by rows and bytes; a page is
+            //    held (and its slot of the node's backfill gate) until its messages are written.
             while (true)
             {
-                var rows = bySeq
-                    ? await feed.ReadSessionAsync(sub.Filter.Tenant, streamKey!, readSeq, from, PageSize, ct)
-                    : await feed.ReadTenantAsync(sub.Filter.Tenant, sub.Filter.ProjectId, readPosition, from, PageSize, ct);
-                foreach (var row in rows)
+                await gate.EnterAsync(ct);
+                bool more;
+                try
                 {
-                    var messages = StreamMessages.From(row).ToList(); // parsed once: for the filter and the seq cursor
-                    foreach (var m in messages.Where(sub.Filter.Matches))
+                    var page = bySeq
+                        ? await feed.ReadSessionAsync(sub.Filter.Tenant, streamKey!, readSeq, from, PageSize, options.BackfillPageBytes, ct)
+                        : await feed.ReadTenantAsync(sub.Filter.Tenant, sub.Filter.ProjectId, readPosition, from, PageSize, options.BackfillPageBytes, ct);
+                    foreach (var row in page.Rows)
                     {
-                        last = m.Key(bySeq);
-                        yield return Item(m, bySeq);
+                        var messages = StreamMessages.From(row).ToList(); // parsed once: for the filter and the seq cursor
+                        foreach (var m in messages.Where(sub.Filter.Matches))
+                        {
+                            last = m.Key(bySeq);
+                            yield return Item(m, bySeq);
+                        }
+                        readPosition = row.Position;
+                        if (bySeq && messages.Count > 0) readSeq = messages[0].Seq;
                     }
-                    readPosition = row.Position;
-                    if (bySeq && messages.Count > 0) readSeq = messages[0].Seq;
+                    more = page.More || page.Rows.Count == PageSize;
                 }
-                if (rows.Count < PageSize) break;
+                finally
+                {
+                    gate.Exit();
+                }
+                if (!more) break;
                 if (!await watch.StillValidAsync(ct)) { await Comment(http, CredentialWatch.EndedComment, ct); yield break; }
             }
 

@@ -16,6 +16,12 @@ public sealed class StreamOptions
     /// </summary>
     public int MaxConnectionSeconds { get; set; } = 1800;
 
+    /// <summary>Backfill pages end at this many characters of event JSON (as well as at their row count).</summary>
+    public long BackfillPageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Backfill pages held in memory at once on this node; further backfills wait for a slot (cancellable).</summary>
+    public int MaxConcurrentBackfills { get; set; } = 8;
+
     /// <summary>How often an open connection rechecks its credential (revoked key, expired token): at most 10 s with the key cache.</summary>
     public int CredentialCheckSeconds { get; set; } = 5;
 }

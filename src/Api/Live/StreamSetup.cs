@@ -11,6 +11,7 @@ public static class StreamSetup
         config.GetSection("Tracing:Stream").Bind(options);
         services.AddSingleton(options);
         services.AddSingleton<StreamHub>();
+        services.AddSingleton(new BackfillGate(options.MaxConcurrentBackfills));
         services.AddHostedService(sp => sp.GetRequiredService<StreamHub>());
         return services;
     }
