@@ -147,4 +147,20 @@ public sealed class LocalPostgres
         Assert.NotEqual(0, code);
         Assert.Contains("remove it", output);
     }
+
+    [Fact]
+    public void compose_has_no_default_password_runs_the_app_as_its_own_role_and_publishes_on_loopback()
+    {
+        var compose = File.ReadAllText(Path.Combine(RepoRoot(), "docker-compose.yml"));
+        Assert.DoesNotContain("Password=postgres", compose);
+        Assert.DoesNotContain("POSTGRES_PASSWORD: postgres", compose);
+        Assert.Contains("POSTGRES_PASSWORD: \"${TRACING_PG_PASSWORD:?", compose); // compose refuses to start without it
+        Assert.DoesNotContain("Username=postgres", compose);
+        Assert.Equal(2, compose.Split("Username=tracing;Password=${TRACING_APP_DB_PASSWORD:?").Length - 1);
+        Assert.Contains("\"${TRACING_API_BIND:-127.0.0.1}:", compose);
+        Assert.Contains("/health/ready", compose);
+        var init = File.ReadAllText(Path.Combine(RepoRoot(), "build", "compose", "initdb", "10-app-role.sh"));
+        Assert.Contains("nosuperuser", init);
+        Assert.Contains("owner to tracing", init);
+    }
 }
