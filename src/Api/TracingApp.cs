@@ -65,8 +65,10 @@ public static class TracingApp
         var app = builder.Build();
         // Resolved now so a missing signing secret is reported, and an unwritable data folder fails, at start-up.
         app.Services.GetRequiredService<SigningKey>();
+        app.Services.GetRequiredService<ServiceCredential>();
         app.Services.GetRequiredService<IArtifactStore>();
         app.ReportAccess();
+        app.UseTrustedForwardedHeaders();
         app.UseRequestIds();
         app.UseRequestLog();
         app.UseExceptionHandler();

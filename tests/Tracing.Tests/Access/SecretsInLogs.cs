@@ -71,6 +71,7 @@ public sealed class SecretsInLogs
             b.UseSetting("Tracing:ServiceToken", AppFixture.ServiceToken);
             b.UseSetting("Tracing:Jwt:Secret", TestKeys.JwtSecret);
             b.UseSetting("Tracing:Jwt:JwksUrl", TestKeys.JwksUrl);
+            b.UseSetting("Tracing:Jwt:Issuer", TestKeys.Issuer);
             foreach (var category in new[] { "Default", "Microsoft", "Microsoft.AspNetCore", "Marten", "Wolverine", "Tracing.Api.Access", "System" })
                 b.UseSetting($"Logging:LogLevel:{category}", "Trace");
             b.ConfigureServices(s => s.AddSingleton<IDocumentRetriever>(TestKeys.Documents));

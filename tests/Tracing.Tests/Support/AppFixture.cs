@@ -42,6 +42,7 @@ public sealed class AppFixture : IAsyncLifetime
             b.UseSetting("Tracing:ServiceToken", ServiceToken);
             b.UseSetting("Tracing:Jwt:Secret", TestKeys.JwtSecret);
             b.UseSetting("Tracing:Jwt:JwksUrl", TestKeys.JwksUrl);
+            b.UseSetting("Tracing:Jwt:Issuer", TestKeys.Issuer);
             b.ConfigureServices(s => s.AddSingleton<IDocumentRetriever>(TestKeys.Documents));
         });
     }
