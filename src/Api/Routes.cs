@@ -55,7 +55,7 @@ public static class Routes
             .Produces<Page<SessionView>>(200).ProducesProblem(422);
 
         api.MapPost("/traces/{id}/analyze", AnalysisEndpoints.Analyze)
-            .RequireAuthorization(AccessSetup.Write)
+            .RequireAuthorization(AccessSetup.Write).RequireCostlyLimits()
             .WithName("AnalyzeTrace").WithTags("Analysis")
             .WithSummary("Run the deterministic detectors on a session and record the result")
             .WithDescription("Same ordered events in, same findings out. Re-running on unchanged events records nothing new (recorded: false). " +

@@ -22,6 +22,9 @@ public sealed class StreamOptions
     /// <summary>Backfill pages held in memory at once on this node; further backfills wait for a slot (cancellable).</summary>
     public int MaxConcurrentBackfills { get; set; } = 8;
 
+    /// <summary>How often expired stream tickets and resume credentials are deleted.</summary>
+    public int PurgeMinutes { get; set; } = 10;
+
     /// <summary>How often an open connection rechecks its credential (revoked key, expired token): at most 10 s with the key cache.</summary>
     public int CredentialCheckSeconds { get; set; } = 5;
 }
