@@ -10,6 +10,7 @@ using Tracing.Api.Health;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
 using Tracing.Api.Live;
+using Tracing.Api.Observability;
 using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
@@ -47,6 +48,7 @@ public static class TracingApp
         builder.Services.AddTracingStream(config);
         builder.AddTracingLimits();
         builder.AddRequestLog();
+        builder.AddTracingObservability();
         builder.Services.AddTracingProblemDetails();
         builder.Services.AddExceptionHandler<StoreOutageHandler>();
         builder.Services.AddTracingHealth();
@@ -80,6 +82,7 @@ public static class TracingApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar");
         app.MapTracingHealth();
+        app.MapTracingMetrics();
         app.MapTracingApi();
         app.MapLiveViewer();
         return app;
