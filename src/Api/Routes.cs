@@ -91,7 +91,7 @@ public static class Routes
                              "needs the service credential.")
             .AddOpenApiOperationTransformer(ArtifactOpenApi.DescribeUploadBody)
             .Produces<ArtifactView>(201)
-            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
+            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(507);
 
         var artifacts = app.MapGroup("/artifacts").WithTags("Artifacts");
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,5 +58,31 @@ public sealed class CostlyLimits(AppFixture app)
         await using var query = store.QuerySession();
         Assert.Null(await query.LoadAsync<StreamTicket>(expired.Id));
         Assert.NotNull(await query.LoadAsync<StreamTicket>(live.Id));
+    }
+
+    [Fact]
+    public async Task artifact_uploads_past_the_workspace_quota_are_507_and_store_nothing()
+    {
+        await using var api = await LoopbackApi.StartAsync("Tracing:Artifacts:WorkspaceQuotaBytes=1000");
+        var issuer = api.Services.GetRequiredService<KeyIssuer>();
+        var ws = "ws-" + Guid.NewGuid().ToString("N")[..12];
+        using var a = api.CreateClient((await issuer.CreateAsync(ws, "proj", "a", [AccessSetup.Read, AccessSetup.Write], default)).Token);
+        using var other = api.CreateClient((await issuer.CreateAsync("ws-" + Guid.NewGuid().ToString("N")[..12], "proj", "o",
+            [AccessSetup.Read, AccessSetup.Write], default)).Token);
+        foreach (var http in new[] { a, other })
+            Assert.Equal(HttpStatusCode.Created, (await http.PostAsync("/api/traces",
+                new StringContent("{\"id\":\"s1\"}", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+
+        static Task<HttpResponseMessage> Upload(HttpClient http, int bytes) => http.PostAsync("/api/traces/s1/artifacts?kind=log",
+            new StringContent(new string('x', bytes), System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.Created, (await Upload(a, 600)).StatusCode);
+        var full = await Upload(a, 600);
+        Assert.Equal(507, (int)full.StatusCode);
+        Assert.Equal("application/problem+json", full.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("artifact-quota-exceeded", await full.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Created, (await Upload(a, 400)).StatusCode); // exactly up to the quota
+        Assert.Equal(HttpStatusCode.Created, (await Upload(other, 600)).StatusCode); // another workspace has its own
+        var events = await (await a.GetAsync("/api/traces/s1/events")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, events.GetProperty("data").GetArrayLength()); // the refused upload recorded nothing
     }
 }
