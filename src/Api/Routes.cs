@@ -48,6 +48,15 @@ public static class Routes
             .WithSummary("Read one session")
             .Produces<SessionView>(200);
 
+        api.MapDelete("/traces/{id}", DeleteSessionEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Admin)
+            .WithName("DeleteTrace").WithTags("Replay")
+            .WithSummary("Erase a session: its events, read models and artifacts (admin console token; audited)")
+            .WithDescription("The data-protection erasure request. Name the project with X-Tracing-Project or ?project_id=. " +
+                             "Hard-deletes the event stream (not archiving), the session's read models and artifact records, and " +
+                             "artifact objects no other record shares. Incident samples that quote the session are not rewritten.")
+            .Produces(204).ProducesProblem(422);
+
         api.MapGet("/sessions", ListSessionsEndpoint.Handle)
             .RequireAuthorization(AccessSetup.Read)
             .WithName("ListSessions").WithTags("Replay")

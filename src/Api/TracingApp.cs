@@ -41,6 +41,7 @@ public static class TracingApp
         builder.Host.UseWolverine(opts => opts.ConfigureTracing());
         builder.Services.AddSingleton<EventAppender>();
         builder.Services.AddSingleton(ReplayOptions.From(config));
+        builder.Services.AddSingleton<Tracing.Api.Sessions.SessionEraser>();
         builder.Services.AddSingleton<Tracing.Api.Incidents.FixProposalWaiter>();
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAccess(config, builder.Environment.ContentRootPath);
