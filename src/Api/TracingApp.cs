@@ -42,6 +42,9 @@ public static class TracingApp
         builder.Services.AddSingleton<EventAppender>();
         builder.Services.AddSingleton(ReplayOptions.From(config));
         builder.Services.AddSingleton<Tracing.Api.Sessions.SessionEraser>();
+        builder.Services.AddSingleton(Tracing.Api.Sessions.RetentionOptions.From(config));
+        builder.Services.AddSingleton<Tracing.Api.Sessions.RetentionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Tracing.Api.Sessions.RetentionJob>());
         builder.Services.AddSingleton<Tracing.Api.Incidents.FixProposalWaiter>();
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAccess(config, builder.Environment.ContentRootPath);

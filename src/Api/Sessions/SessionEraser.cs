@@ -12,7 +12,7 @@ namespace Tracing.Api.Sessions;
 /// <summary>
 /// Erases one session: its event stream (Marten's <c>DeleteSingleEventStreamAsync</c>, a hard delete of the stream's
 /// events and stream row, not archiving), its read models (head, summary, analysis), its artifact records and the
-/// artifact objects no other record shares, with an audit entry saying who asked (ADR 0016). Events go first, so an
+/// artifact objects no other record shares, with an audit entry saying who asked (ADR 0015). Events go first, so an
 /// interrupted erasure is finished by asking again (the head is still there to find).
 /// </summary>
 public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, TimeProvider clock)

@@ -39,3 +39,32 @@ public sealed class ErasingSessions(AppFixture app)
         Assert.Contains($"trace:{id}", audit.Text);
     }
 }
+
+/// <summary>Per-project retention (off by default): sessions older than the project's days are erased by the job.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class RetainingSessions(AppFixture app)
+{
+    [Fact]
+    public async Task the_retention_sweep_erases_a_projects_sessions_past_its_days_and_nothing_else()
+    {
+        var client = await app.NewClientAsync();
+        var other = await app.NewClientAsync(workspace: client.Workspace, project: "keep");
+        var old = new[] { await client.CreateSession(), await client.CreateSession() };
+        var elsewhere = await other.CreateSession();
+        await app.WaitForProjectionsAsync(); // as for any session days old: the daemon has long folded it
+        var job = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Tracing.Api.Sessions.RetentionJob>(app.Host.Services);
+        Assert.Empty(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Tracing.Api.Sessions.RetentionOptions>(app.Host.Services).Rules); // default: off
+
+        Tracing.Api.Sessions.RetentionRule[] rules = [new(client.Workspace, client.Project, 30)];
+        Assert.Equal(0, await job.SweepAsync(rules, DateTimeOffset.UtcNow.AddDays(29), default)); // not old enough yet
+        Assert.Equal(2, await job.SweepAsync(rules, DateTimeOffset.UtcNow.AddDays(31), default));
+
+        foreach (var id in old) Assert.Equal(404, (await client.Get($"/api/traces/{id}")).Status);
+        Assert.Equal(200, (await other.Get($"/api/traces/{elsewhere}")).Status);
+        var audit = await app.ConsoleClient(client.Workspace, "admin").Get("/api/audit-logs?action=trace.deleted");
+        Assert.All(old, id => Assert.Contains($"trace:{id}", audit.Text));
+        Assert.Contains("\"retention\"", audit.Text);
+    }
+}
