@@ -69,14 +69,8 @@ public sealed class StreamTickets(IDocumentStore store, CredentialCheck credenti
     public async Task<StreamTicket?> RedeemAsync(string ticket, CancellationToken ct)
     {
         if (!ticket.StartsWith(Prefix, StringComparison.Ordinal) || ticket.Length > 100) return null;
-        await using var session = store.LightweightSession();
-        var found = await session.LoadAsync<StreamTicket>(ApiKeyFormat.Hash(ticket), ct);
-        var now = clock.GetUtcNow();
-        if (found is null || found.UsedAt is not null || found.ExpiresAt <= now || !await IssuerValidAsync(found, ct)) return null;
-        found.UsedAt = now;
-        session.Store(found);
-        try { await session.SaveChangesAsync(ct); }
-        catch (Exception ex) when (LostRace.Is(ex)) { return null; }
-        return found;
+        // Spent either way; refused when the key that issued it was revoked or the token it stands in for expired.
+        var found = await SingleUseRedemption.RedeemAsync<StreamTicket>(store, ApiKeyFormat.Hash(ticket), clock.GetUtcNow(), ct);
+        return found is not null && await IssuerValidAsync(found, ct) ? found : null;
     }
 }
