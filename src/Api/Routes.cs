@@ -51,6 +51,15 @@ public static class Routes
             .WithSummary("Read one session")
             .Produces<SessionView>(200);
 
+        api.MapDelete("/traces/{id}", DeleteSessionEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Admin)
+            .WithName("DeleteTrace").WithTags("Replay")
+            .WithSummary("Erase a session: its events, read models and artifacts (admin console token; audited)")
+            .WithDescription("The data-protection erasure request. Name the project with X-Tracing-Project or ?project_id=. " +
+                             "Hard-deletes the event stream (not archiving), the session's read models and artifact records, and " +
+                             "artifact objects no other record shares. Incident samples that quote the session are not rewritten.")
+            .Produces(204).ProducesProblem(422);
+
         api.MapGet("/sessions", ListSessionsEndpoint.Handle)
             .RequireAuthorization(AccessSetup.Read)
             .WithName("ListSessions").WithTags("Replay")
@@ -58,11 +67,12 @@ public static class Routes
             .Produces<Page<SessionView>>(200).ProducesProblem(422);
 
         api.MapPost("/traces/{id}/analyze", AnalysisEndpoints.Analyze)
-            .RequireAuthorization(AccessSetup.Write)
+            .RequireAuthorization(AccessSetup.Write).RequireCostlyLimits()
             .WithName("AnalyzeTrace").WithTags("Analysis")
             .WithSummary("Run the deterministic detectors on a session and record the result")
-            .WithDescription("Same ordered events in, same findings out. Re-running on unchanged events records nothing new (recorded: false).")
-            .Produces<AnalysisResponse>(200);
+            .WithDescription("Same ordered events in, same findings out. Re-running on unchanged events records nothing new (recorded: false). " +
+                             "A session beyond Tracing:Analysis:MaxSessionEvents / MaxSessionBytes is refused with 413.")
+            .Produces<AnalysisResponse>(200).ProducesProblem(413);
 
         api.MapGet("/traces/{id}/analysis", AnalysisEndpoints.Get)
             .RequireAuthorization(AccessSetup.Read)
@@ -126,7 +136,7 @@ public static class Routes
                              "needs the service credential.")
             .AddOpenApiOperationTransformer(ArtifactOpenApi.DescribeUploadBody)
             .Produces<ArtifactView>(201)
-            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
+            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(507);
 
         var artifacts = app.MapGroup("/artifacts").WithTags("Artifacts");
 

@@ -7,6 +7,7 @@ using Tracing.Api.Access;
 using Tracing.Api.Artifacts;
 using Tracing.Api.ConsoleHost;
 using Tracing.Api.Events;
+using Tracing.Api.Health;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
 using Tracing.Api.Live;
@@ -48,6 +49,12 @@ public static class TracingApp
         builder.Services.AddTracingIncidents(config);
         builder.Host.UseWolverine(opts => opts.ConfigureTracing());
         builder.Services.AddSingleton<EventAppender>();
+        builder.Services.AddSingleton(ReplayOptions.From(config));
+        builder.Services.AddSingleton<Tracing.Api.Sessions.SessionEraser>();
+        builder.Services.AddSingleton(Tracing.Api.Sessions.RetentionOptions.From(config));
+        builder.Services.AddSingleton<Tracing.Api.Sessions.RetentionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Tracing.Api.Sessions.RetentionJob>());
+        builder.Services.AddSingleton<Tracing.Api.Incidents.FixProposalWaiter>();
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAccess(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
@@ -59,6 +66,8 @@ public static class TracingApp
         builder.AddRequestLog();
         builder.AddTracingObservability();
         builder.Services.AddTracingProblemDetails();
+        builder.Services.AddExceptionHandler<StoreOutageHandler>();
+        builder.Services.AddTracingHealth();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -74,8 +83,10 @@ public static class TracingApp
         var app = builder.Build();
         // Resolved now so a missing signing secret is reported, and an unwritable data folder fails, at start-up.
         app.Services.GetRequiredService<SigningKey>();
+        app.Services.GetRequiredService<ServiceCredential>();
         app.Services.GetRequiredService<IArtifactStore>();
         app.ReportAccess();
+        app.UseTrustedForwardedHeaders();
         app.UseRequestIds();
         app.UseRequestLog();
         app.UseExceptionHandler();
@@ -87,7 +98,7 @@ public static class TracingApp
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar");
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapTracingHealth();
         app.MapTracingMetrics();
         app.MapTracingApi();
         app.MapTracingOtlp();

@@ -238,6 +238,8 @@ public static class BadInputs
                 $"/api/traces/{id}/artifacts?kind=log", B("a log"), "text/plain", 404);
             yield return new("CreateKey", $"project id '{id[..Math.Min(id.Length, 12)]}'", Sender.AdminJwt, "POST", $"/api/projects/{id}/keys",
                 B("{}"), "application/json", 404);
+            yield return new("DeleteTrace", $"session id '{id[..Math.Min(id.Length, 12)]}'", Sender.AdminJwt, "DELETE",
+                $"/api/traces/{id}?project_id=proj", null, null, 404);
             yield return new("RevokeKey", $"key id '{id[..Math.Min(id.Length, 12)]}'", Sender.AdminJwt, "DELETE", $"/api/keys/{id}", null, null, 404);
             yield return new("PatchIncident", $"incident id '{id[..Math.Min(id.Length, 12)]}'", Sender.OwnerKey, "PATCH", $"/api/incidents/{id}",
                 B("""{"owner":"x"}"""), "application/merge-patch+json", 404);
@@ -245,5 +247,7 @@ public static class BadInputs
                 $"/api/incidents/{id}/fix-agent", null, null, 404);
         }
         yield return new("Analyze", "session of another project", Sender.OwnerKey, "POST", "/api/traces/missing/analyze", null, null, 404);
+        yield return new("DeleteTrace", "no project named", Sender.AdminJwt, "DELETE", "/api/traces/s", null, null, 422);
+        yield return new("DeleteTrace", "a key, not an admin", Sender.OwnerKey, "DELETE", "/api/traces/s", null, null, 403);
     }
 }

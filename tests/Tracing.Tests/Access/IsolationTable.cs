@@ -76,6 +76,14 @@ public static class IsolationTable
             new Expect(401, 401, 404, 404, 200, 403, 200, 200)),
         new("GET", "/api/traces/{id}", true, w => P(new Probe("GET", $"/api/traces/{w.SessionId}")),
             new Expect(401, 401, 404, 404, 200, 403, 200, 200)),
+        // Erasure: admin console tokens only (naming the project); a fresh session of the owner's per probe.
+        new("DELETE", "/api/traces/{id}", true, async w =>
+            {
+                var id = w.FreshId();
+                await w.Owner.CreateSession(id);
+                return new Probe("DELETE", $"/api/traces/{id}");
+            },
+            new Expect(401, 401, 403, 403, 403, 403, 403, 204)),
         new("GET", "/api/sessions", false, w => P(new Probe("GET", "/api/sessions")),
             new Expect(401, 401, 200, 200, 200, 403, 200, 200)),
         new("POST", "/api/traces/{id}/analyze", true, w => P(new Probe("POST", $"/api/traces/{w.SessionId}/analyze")),
@@ -116,7 +124,7 @@ public static class IsolationTable
         new("PATCH", "/api/incidents/{id}", false, w => P(new Probe("PATCH", $"/api/incidents/{w.IncidentId}", "{\"owner\":\"matrix\"}", "application/merge-patch+json")),
             new Expect(401, 401, 404, 404, 403, 403, 200, 200)),
         new("POST", "/api/incidents/{id}/fix-agent", false, w => P(new Probe("POST", $"/api/incidents/{w.IncidentId}/fix-agent")),
-            new Expect(401, 401, 404, 404, 403, 403, 202, 202)),
+            new Expect(401, 401, 404, 404, 403, 403, 200, 200)),
         new("POST", "/api/incidents/{id}/regression-runs", false, w => P(Probe.Json("POST", $"/api/incidents/{w.IncidentId}/regression-runs",
                 new { after = new { since = DateTimeOffset.UtcNow.AddHours(-1) } })),
             new Expect(401, 401, 404, 404, 403, 403, 202, 202)),

@@ -47,6 +47,7 @@ public sealed class AppFixture : IAsyncLifetime
             b.UseSetting("Tracing:Export:MaxEvents", ExportMaxEvents.ToString());
             b.UseSetting("Tracing:Jwt:Secret", TestKeys.JwtSecret);
             b.UseSetting("Tracing:Jwt:JwksUrl", TestKeys.JwksUrl);
+            b.UseSetting("Tracing:Jwt:Issuer", TestKeys.Issuer);
             b.ConfigureServices(s => s.AddSingleton<IDocumentRetriever>(TestKeys.Documents));
         });
     }

@@ -20,6 +20,7 @@ public sealed class SseClient : IAsyncDisposable
     public int Comments { get; private set; }
     public int? Retry { get; private set; }
     public bool Ended { get; private set; }
+    public string? SetCookie => _response.Headers.TryGetValues("Set-Cookie", out var v) ? v.FirstOrDefault() : null;
 
     private SseClient(HttpResponseMessage response, Stream body)
     {
