@@ -12,6 +12,8 @@ using Tracing.Api.Live;
 using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
+using Tracing.Workers.Projections;
+using Tracing.Api.Health;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -20,7 +22,8 @@ namespace Tracing.Api;
 /// <summary>Composition root of the API host: reads as a table of contents.</summary>
 public static class TracingApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="configure">Extra registrations before the app is built (tests add log capture).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var config = builder.Configuration;
@@ -32,8 +35,10 @@ public static class TracingApp
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddTracingStore(TracingSettings.Store(config, TracingSettings.RunBackground(config)))
+        var runBackground = TracingSettings.RunBackground(config);
+        builder.Services.AddTracingStore(TracingSettings.Store(config, runBackground))
             .IntegrateWithWolverine();
+        builder.Services.AddTracingProjectionOperations(config, runBackground);
         builder.Services.AddTracingAnalysis(config);
         builder.Services.AddTracingIncidents(config);
         builder.Host.UseWolverine(opts => opts.ConfigureTracing());
@@ -43,6 +48,7 @@ public static class TracingApp
         builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingStream(config);
         builder.AddTracingLimits();
+        builder.Services.AddHealthChecks().AddProjectionShardsCheck();
         builder.AddRequestLog();
         builder.Services.AddTracingProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -57,6 +63,7 @@ public static class TracingApp
             return Task.CompletedTask;
         }));
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         // Resolved now so a missing signing secret is reported, and an unwritable data folder fails, at start-up.
         app.Services.GetRequiredService<SigningKey>();
@@ -73,6 +80,7 @@ public static class TracingApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar");
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapTracingHealth();
         app.MapTracingApi();
         app.MapLiveViewer();
         return app;

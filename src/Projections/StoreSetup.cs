@@ -13,7 +13,9 @@ using Tracing.Projections.Analysis;
 using Tracing.Domain.Events;
 using Tracing.Domain.Sessions;
 using Tracing.Projections.Events;
+using Tracing.Domain.Rebuilds;
 using Tracing.Projections.Incidents;
+using Tracing.Projections.Rebuilds;
 using Tracing.Projections.Sessions;
 using Weasel.Core;
 
@@ -37,12 +39,22 @@ public static class StoreSetup
         services.AddSingleton<EventLog>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<ProjectionProgress>();
+        services.AddSingleton<AsyncProjectionCatalog>();
+        services.AddSingleton<RebuildRequests>();
         // Registered before Marten's hosted services so the schema exists before the daemon starts.
         services.AddHostedService<SchemaInitializer>();
 
         var marten = services.AddMarten(opts => opts.ConfigureTracing(dataSource, settings.Schema));
         if (settings.RunDaemon) marten.AddAsyncDaemon(DaemonMode.HotCold);
         return marten;
+    }
+
+    /// <summary>A stable (FNV-1a) advisory-lock id for the projection leadership of <paramref name="schema"/>.</summary>
+    public static int DaemonLockIdFor(string schema)
+    {
+        var h = 2166136261u;
+        foreach (var c in "tracing.daemon:" + schema) h = (h ^ c) * 16777619u;
+        return (int)(h & 0x3FFFFFFF) + 1;
     }
 
     public static void ConfigureTracing(this StoreOptions opts, NpgsqlDataSource dataSource, string schema)
@@ -74,6 +86,10 @@ public static class StoreSetup
             .Index(x => x.CreatedPosition);
 
         opts.Schema.For<Artifact>().MultiTenanted();
+        opts.Schema.For<ProjectionRebuild>().SingleTenanted();
+        // One HotCold leader per installation: the lock id is unique per schema, so two installations (or test
+        // schemas) sharing a database never take each other's projection leadership.
+        opts.Projections.DaemonLockId = DaemonLockIdFor(schema);
 
         opts.Projections.Add<SessionHeadProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Async);

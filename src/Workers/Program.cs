@@ -1,6 +1,7 @@
 using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
+using Tracing.Workers.Projections;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -14,5 +15,6 @@ builder.Services.AddTracingStore(new TracingStoreSettings(cs, RunDaemon: true, b
     .IntegrateWithWolverine();
 builder.Services.AddTracingAnalysis(builder.Configuration);
 builder.Services.AddTracingIncidents(builder.Configuration);
+builder.Services.AddTracingProjectionOperations(builder.Configuration, runDaemon: true);
 builder.UseWolverine(opts => opts.ConfigureTracing());
 await builder.Build().RunAsync();
