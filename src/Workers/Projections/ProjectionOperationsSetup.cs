@@ -18,6 +18,7 @@ public static class ProjectionOperationsSetup
         services.AddSingleton<ProjectionMetrics>();
         if (!runDaemon) return services;
         services.AddSingleton<LeaderDaemon>();
+        services.AddSingleton<LeaderBeacon>();
         services.AddSingleton<BlueGreenRebuild>();
         services.AddHostedService<ShardSupervisor>();
         services.AddHostedService<RebuildRunner>();
