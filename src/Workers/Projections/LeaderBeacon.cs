@@ -27,7 +27,15 @@ public sealed class LeaderBeacon(NpgsqlDataSource dataSource, TracingStoreSettin
     private async Task ReleaseAsync()
     {
         if (_held is null) return;
-        await _held.DisposeAsync(); // closing the session releases the lock
+        // Unlock explicitly: a pooled connection goes back to the pool with its session (and session locks) alive.
+        try
+        {
+            await using var cmd = new NpgsqlCommand("select pg_advisory_unlock($1)", _held);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = LeadershipProbe.BeaconId(settings.Schema) });
+            await cmd.ExecuteScalarAsync();
+        }
+        catch (NpgsqlException) { } // the connection is gone, and the lock with it
+        await _held.DisposeAsync();
         _held = null;
     }
 

@@ -36,10 +36,7 @@ public sealed class RebuildingFromTheCli
         await RebuildNodes.WaitForShardsAtHighWaterAsync(schema, catalog);
         var before = await RebuildNodes.ReadModelsAsync(schema, catalog);
 
-        var output = new StringWriter();
-        var exit = await Commands.RunAsync(["projections", "rebuild"], Point(schema), output);
-
-        var text = output.ToString();
+        var (exit, text) = await CliProcess.RunAsync(schema, "projections", "rebuild");
         Assert.True(exit == 0, text);
         Assert.Contains("nodes are serving: their projection leader executes the rebuild (this command runs no daemon)", text);
         Assert.Contains($"completed on {node.Services.GetRequiredService<LeaderDaemon>().NodeId}", text);
@@ -47,6 +44,31 @@ public sealed class RebuildingFromTheCli
         await RebuildNodes.WaitForShardsAtHighWaterAsync(schema, catalog);
         Assert.Equal(before, await RebuildNodes.ReadModelsAsync(schema, catalog));
         Assert.DoesNotContain(logs.Lines, l => l.Contains("OutOfOrder", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task with_no_node_serving_the_cli_takes_leadership_and_rebuilds_itself()
+    {
+        var schema = AppFixture.Schema + "_rb5";
+        await RebuildNodes.ResetAsync(schema);
+        Dictionary<string, List<string>> before;
+        await using (var node = await RebuildNodes.StartAsync(schema, new CapturedLogs()))
+        {
+            await RebuildNodes.LeaderAsync(node);
+            var client = await RebuildNodes.KeyClientAsync(node, "ws-" + Guid.NewGuid().ToString("N")[..10]);
+            (await client.PostAsJsonAsync("/api/traces", new { id = "offline", agent = "a" })).EnsureSuccessStatusCode();
+            var catalog = node.Services.GetRequiredService<AsyncProjectionCatalog>();
+            await RebuildNodes.WaitForShardsAtHighWaterAsync(schema, catalog);
+            before = await RebuildNodes.ReadModelsAsync(schema, catalog);
+        }
+
+        // The real CLI process, as an operator runs it (./tracing passes its arguments to the API's CLI mode).
+        var (exit, text) = await CliProcess.RunAsync(schema, "projections", "rebuild", "--projection", "SessionSummary");
+        Assert.True(exit == 0, text);
+        Assert.Contains("no node is serving: this command takes projection leadership and runs the rebuild itself", text);
+        Assert.Matches(@"SessionSummary\s+\[#{24}\] 100 % done", text);
+        Assert.Equal(before["mt_doc_sessionsummary"], (await Database.QueryAsync(
+            $"select tenant_id || '/' || id || ' ' || data::text from {schema}.mt_doc_sessionsummary order by tenant_id, id", r => r.GetString(0))));
     }
 
     [Fact]
