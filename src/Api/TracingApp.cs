@@ -9,6 +9,7 @@ using Tracing.Api.Events;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
 using Tracing.Api.Live;
+using Tracing.Api.Observability;
 using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
@@ -50,6 +51,7 @@ public static class TracingApp
         builder.AddTracingLimits();
         builder.Services.AddHealthChecks().AddProjectionShardsCheck();
         builder.AddRequestLog();
+        builder.AddTracingObservability();
         builder.Services.AddTracingProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -81,6 +83,7 @@ public static class TracingApp
         app.MapScalarApiReference("/scalar");
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapTracingHealth();
+        app.MapTracingMetrics();
         app.MapTracingApi();
         app.MapLiveViewer();
         return app;

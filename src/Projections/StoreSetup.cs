@@ -41,6 +41,7 @@ public static class StoreSetup
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<AsyncProjectionCatalog>();
         services.AddSingleton<RebuildRequests>();
+        services.AddSingleton<ShardProgress>();
         // Registered before Marten's hosted services so the schema exists before the daemon starts.
         services.AddHostedService<SchemaInitializer>();
 

@@ -5,7 +5,7 @@ namespace Tracing.Workers.Projections;
 /// <summary>Projection instruments on the "Tracing" meter: shard restarts (by shard) and how many shards are dead now.</summary>
 public sealed class ProjectionMetrics
 {
-    public const string MeterName = "Tracing";
+    public const string MeterName = Tracing.Projections.Observability.TracingMeter.Name;
     public const string RestartsName = "tracing.projection.shard.restarts";
     public const string DeadName = "tracing.projection.shards.dead";
 
