@@ -21,7 +21,7 @@ using Weasel.Core;
 
 namespace Tracing.Projections;
 
-public sealed record TracingStoreSettings(string ConnectionString, bool RunDaemon, string Schema = "tracing");
+public sealed record TracingStoreSettings(string ConnectionString, bool RunDaemon, string Schema = "tracing", int? DaemonLockId = null);
 
 /// <summary>The Marten event store and document configuration: one place, one extension.</summary>
 public static class StoreSetup
@@ -45,13 +45,19 @@ public static class StoreSetup
         // Registered before Marten's hosted services so the schema exists before the daemon starts.
         services.AddHostedService<SchemaInitializer>();
 
-        var marten = services.AddMarten(opts => opts.ConfigureTracing(dataSource, settings.Schema));
+        var marten = services.AddMarten(opts =>
+        {
+            opts.ConfigureTracing(dataSource, settings.Schema);
+            // Only when configured (Tracing:DaemonLockId): Marten's high-water gap detection recognises its own leader
+            // sessions by the lock ids it derives, and a non-default base id was seen to break that (ADR 0012).
+            if (settings.DaemonLockId is { } lockId) opts.Projections.DaemonLockId = lockId;
+        });
         if (settings.RunDaemon) marten.AddAsyncDaemon(DaemonMode.HotCold);
         return marten;
     }
 
-    /// <summary>A stable (FNV-1a) advisory-lock id for the projection leadership of <paramref name="schema"/>.</summary>
-    public static int DaemonLockIdFor(string schema)
+    /// <summary>A stable (FNV-1a) id derived from <paramref name="schema"/>, for this installation's own advisory locks.</summary>
+    public static int SchemaLockIdFor(string schema)
     {
         var h = 2166136261u;
         foreach (var c in "tracing.daemon:" + schema) h = (h ^ c) * 16777619u;
@@ -88,9 +94,6 @@ public static class StoreSetup
 
         opts.Schema.For<Artifact>().MultiTenanted();
         opts.Schema.For<ProjectionRebuild>().SingleTenanted();
-        // One HotCold leader per installation: the lock id is unique per schema, so two installations (or test
-        // schemas) sharing a database never take each other's projection leadership.
-        opts.Projections.DaemonLockId = DaemonLockIdFor(schema);
 
         opts.Projections.Add<SessionHeadProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Async);

@@ -11,7 +11,8 @@ var builder = Host.CreateApplicationBuilder(args);
 var cs = builder.Configuration["TRACING_DB"]
     ?? throw new InvalidOperationException("Set TRACING_DB to a PostgreSQL connection string.");
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddTracingStore(new TracingStoreSettings(cs, RunDaemon: true, builder.Configuration["Tracing:Schema"] ?? "tracing"))
+builder.Services.AddTracingStore(new TracingStoreSettings(cs, RunDaemon: true, builder.Configuration["Tracing:Schema"] ?? "tracing",
+    builder.Configuration.GetValue<int?>("Tracing:DaemonLockId")))
     .IntegrateWithWolverine();
 builder.Services.AddTracingAnalysis(builder.Configuration);
 builder.Services.AddTracingIncidents(builder.Configuration);

@@ -19,6 +19,6 @@ public static class LeadershipProbe
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>The beacon's lock key: the schema's daemon lock id in the high half, so it never equals Marten's ids.</summary>
-    public static long BeaconId(string schema) => ((long)StoreSetup.DaemonLockIdFor(schema) << 32) | 0x7EAC0;
+    /// <summary>The beacon's lock key: a per-schema id in the high half, so it never equals Marten's ids.</summary>
+    public static long BeaconId(string schema) => ((long)StoreSetup.SchemaLockIdFor(schema) << 32) | 0x7EAC0;
 }

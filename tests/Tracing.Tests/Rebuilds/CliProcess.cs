@@ -14,6 +14,7 @@ public static class CliProcess
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["TRACING_DB"] = AppFixture.ConnectionString;
         start.Environment["Tracing__Schema"] = schema;
+        start.Environment["Tracing__DaemonLockId"] = RebuildNodes.LockIdFor(schema).ToString();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

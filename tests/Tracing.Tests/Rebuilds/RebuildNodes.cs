@@ -19,6 +19,9 @@ public static class RebuildNodes
 {
     public const string ServiceToken = "rebuild-service-token-5c1d9e7f3a2b4680";
 
+    /// <summary>A HotCold lock id of the test schema's own: the suite's main host holds Marten's default one.</summary>
+    public static int LockIdFor(string schema) => 700_000 + Math.Abs(schema.GetHashCode(StringComparison.Ordinal) % 100_000);
+
     public static async Task ResetAsync(string schema)
     {
         foreach (var s in new[] { schema, GreenStore.SchemaFor(schema), schema + "_retired" })
@@ -31,7 +34,7 @@ public static class RebuildNodes
     public static Task<LoopbackApi> StartAsync(string schema, CapturedLogs logs, Action<WebApplicationBuilder>? configure, params string[] extra) =>
         LoopbackApi.StartAsync(b => { b.Logging.AddProvider(logs); configure?.Invoke(b); },
         [
-            $"Tracing:Schema={schema}", "Logging:LogLevel:Default=Information", "Logging:LogLevel:Microsoft=Warning",
+            $"Tracing:Schema={schema}", $"Tracing:DaemonLockId={LockIdFor(schema)}", "Logging:LogLevel:Default=Information", "Logging:LogLevel:Microsoft=Warning",
             "Logging:LogLevel:System=Warning", "Logging:LogLevel:Wolverine=Warning", "Logging:LogLevel:Marten=Warning",
             "Logging:LogLevel:JasperFx=Warning",
             $"Tracing:ServiceToken={ServiceToken}", "Tracing:Projections:PollMilliseconds=200",
