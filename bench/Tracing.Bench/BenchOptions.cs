@@ -36,6 +36,8 @@ public sealed class BenchOptions
     public double StreamSeconds { get; private set; } = 5;
     public bool SkipStream { get; private set; }
     public bool SkipRebuild { get; private set; }
+    public bool Console { get; private set; }
+    public int ConsoleEvents { get; private set; } = 10_000;
 
     public const string Usage = """
         Usage: ./tracing bench [flags]
@@ -67,6 +69,8 @@ public sealed class BenchOptions
           --stream-rates 1000,100    events/s appended in each stream case (default 1000,100)
           --stream-seconds S      appending time per stream case (default 5)
           --skip-stream / --skip-rebuild
+          --console               only the web console rows: navigation to a 10,000-event timeline, live append-to-visible (Chromium)
+          --console-events N      events in the console's navigated session (default 10000)
           --median A.json B.json ...  print the per-figure median table of earlier result files and exit
           --help
         """;
@@ -134,6 +138,8 @@ public sealed class BenchOptions
                 case "--stream-seconds": o.StreamSeconds = Dbl(name, Value(), 0.5); break;
                 case "--skip-stream": o.SkipStream = true; break;
                 case "--skip-rebuild": o.SkipRebuild = true; break;
+                case "--console": o.Console = true; break;
+                case "--console-events": o.ConsoleEvents = Int(name, Value(), 1, 1_000_000); break;
                 case "--median":
                     o.MedianOf = args[(i + 1)..];
                     if (o.MedianOf.Length == 0) throw new ArgumentException("--median needs result files");

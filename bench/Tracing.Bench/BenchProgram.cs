@@ -38,6 +38,14 @@ public static class BenchProgram
         var cs = o.ConnectionString ?? Environment.GetEnvironmentVariable("TRACING_DB");
         if (string.IsNullOrWhiteSpace(cs)) { await log.WriteLineAsync("bench: set TRACING_DB or pass --db (./tracing bench does it for you)"); return 2; }
 
+        if (o.Console)
+        {
+            var rows = await ConsoleBench.RunAsync(o, cs, log, ct);
+            await output.WriteLineAsync(Report.Table(rows));
+            await output.WriteLineAsync(Report.Markdown(rows));
+            return 0;
+        }
+
         var failures = new Failures();
         // Tag every connection (API and bench) so the CPU meter can tell this run's backends from other clients'.
         cs = new NpgsqlConnectionStringBuilder(cs) { ApplicationName = CpuMeter.ApplicationName }.ConnectionString;

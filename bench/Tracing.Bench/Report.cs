@@ -87,6 +87,21 @@ public static class Report
                     $"{N(M("rebuild_events_per_s"))} ev/s",
                     $"projection rebuild; raw scan {N(M("raw_scan_events_per_s"))} ev/s (rebuild/raw {M("ratio") * 100:0.0}%); " +
                     $"analysis rerun {M("rerun_sessions_per_s"):0.0} sessions/s ({N(M("rerun_events_per_s"))} ev/s)" + Cpu(m), "", "");
+            case "console" when parts[1] == "navigate":
+            {
+                var p95 = M("p95_ms");
+                return new Line("console", $"navigate to an interactive timeline, {N(M("events"))} events, {M("runs"):0} runs",
+                    $"p95 {Ms(p95)}", $"p50 {Ms(M("p50_ms"))}; all loaded p50 {Ms(M("full_load_p50_ms"))}; API first page (500) {Ms(M("raw_first_page_ms"))}, console/API {M("ratio"):0.0}x",
+                    M("events") == 10_000 ? $"< {ConsoleBench.NavigateTargetMs / 1000:0.0} s" : "",
+                    M("events") == 10_000 ? Status(p95 < ConsoleBench.NavigateTargetMs, p95) : "");
+            }
+            case "console":
+            {
+                var p95 = M("p95_ms");
+                return new Line("console", $"live session: append to visible row, {M("appends"):0} appends",
+                    $"p95 {Ms(p95)}", $"p50 {Ms(M("p50_ms"))}  max {Ms(M("max_ms"))}; plain SSE client p95 {Ms(M("raw_sse_p95_ms"))}, console/SSE {M("ratio"):0.0}x",
+                    $"p95 < {ConsoleBench.LiveP95TargetMs:0} ms", Status(p95 < ConsoleBench.LiveP95TargetMs, p95));
+            }
             default:
                 return new Line(parts[0], "-", "n/a", "", "", "");
         }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Scalar.AspNetCore;
 using Tracing.Api.Access;
 using Tracing.Api.Artifacts;
+using Tracing.Api.ConsoleHost;
 using Tracing.Api.Events;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
@@ -26,7 +27,14 @@ public static class TracingApp
     /// <param name="configure">Extra registrations before the app is built (tests add log capture).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The application name is the API assembly's, not the entry assembly's (a test host), so the static web assets
+        // manifest of the console (Tracing.Api.staticwebassets.*.json) is found wherever the host runs.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args, ApplicationName = typeof(TracingApp).Assembly.GetName().Name,
+        });
+        // Console assets (blazor.web.js, the console's CSS/JS) straight from a build output too, not only when published.
+        builder.WebHost.UseStaticWebAssets();
         var config = builder.Configuration;
         // ./tracing run starts the app from the repo root: the appsettings.json shipped beside the binary is the
         // lowest-precedence source, so log levels and defaults apply wherever the content root is.
@@ -47,6 +55,7 @@ public static class TracingApp
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAccess(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
+        builder.Services.AddTracingConsole(config, ArtifactOptions.From(config, builder.Environment.ContentRootPath).DataDir);
         builder.Services.AddTracingStream(config);
         builder.AddTracingLimits();
         builder.Services.AddHealthChecks().AddProjectionShardsCheck();
@@ -78,6 +87,7 @@ public static class TracingApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter(); // after authentication: buckets are per credential and workspace
+        app.UseAntiforgery();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar");
@@ -86,6 +96,7 @@ public static class TracingApp
         app.MapTracingMetrics();
         app.MapTracingApi();
         app.MapLiveViewer();
+        app.MapTracingConsole();
         return app;
     }
 }

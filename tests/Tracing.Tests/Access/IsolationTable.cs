@@ -87,6 +87,11 @@ public static class IsolationTable
         // The signed link is a bearer capability for its TTL (ADR 0006): no credential is needed or consulted.
         new("GET", "/artifacts/{artifact_id}/content", false, w => P(new Probe("GET", w.SignedLink)),
             new Expect(200, 200, 200, 200, 200, 200, 200, 200)),
+        // Each credential lists what it can see: a key its own project, a console token its workspace's.
+        new("GET", "/api/projects", false, w => P(new Probe("GET", "/api/projects")),
+            new Expect(401, 401, 200, 200, 200, 403, 200, 200)),
+        new("GET", "/api/projects/{id}/keys", false, w => P(new Probe("GET", "/api/projects/proj/keys")),
+            new Expect(401, 401, 403, 403, 403, 403, 403, 200)),
         new("POST", "/api/projects", false, w => P(Probe.Json("POST", "/api/projects", new { id = w.FreshId() })),
             new Expect(401, 401, 403, 403, 403, 403, 403, 201)),
         new("POST", "/api/projects/{id}/keys", false, w => P(Probe.Json("POST", "/api/projects/proj/keys", new { name = "matrix" })),
