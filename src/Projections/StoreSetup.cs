@@ -34,7 +34,7 @@ public static class StoreSetup
         this IServiceCollection services, TracingStoreSettings settings)
     {
         var dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
-        services.AddSingleton(dataSource);
+        services.AddSingleton(_ => dataSource); // a factory registration: the host disposes it (and its idle pooled connections) on shutdown
         services.AddSingleton(settings);
         services.AddSingleton<EventLog>();
         services.AddSingleton<EventFeed>();
