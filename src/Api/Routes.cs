@@ -1,4 +1,5 @@
 using Tracing.Api.Access;
+using Tracing.Api.Admin;
 using Tracing.Api.Artifacts;
 using Tracing.Api.Analysis;
 using Tracing.Api.Events;
@@ -124,6 +125,7 @@ public static class Routes
         api.MapIncidents();
         api.MapTracingStream();
         api.MapTracingProjects();
+        api.MapProjectionAdmin();
 
         api.MapPost("/traces/{id}/artifacts", UploadArtifactEndpoint.Handle)
             .RequireAuthorization(AccessSetup.WriteOrService).RequireIngestLimits()

@@ -16,6 +16,8 @@ using Tracing.Api.Otlp;
 using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
+using Tracing.Workers.Projections;
+using Tracing.Api.Health;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -24,7 +26,8 @@ namespace Tracing.Api;
 /// <summary>Composition root of the API host: reads as a table of contents.</summary>
 public static class TracingApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="configure">Extra registrations before the app is built (tests add log capture).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // The application name is the API assembly's, not the entry assembly's (a test host), so the static web assets
         // manifest of the console (Tracing.Api.staticwebassets.*.json) is found wherever the host runs.
@@ -43,8 +46,10 @@ public static class TracingApp
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddTracingStore(TracingSettings.Store(config, TracingSettings.RunBackground(config)))
+        var runBackground = TracingSettings.RunBackground(config);
+        builder.Services.AddTracingStore(TracingSettings.Store(config, runBackground))
             .IntegrateWithWolverine();
+        builder.Services.AddTracingProjectionOperations(config, runBackground);
         builder.Services.AddTracingAnalysis(config);
         builder.Services.AddTracingIncidents(config);
         builder.Host.UseWolverine(opts => opts.ConfigureTracing());
@@ -80,6 +85,7 @@ public static class TracingApp
             return Task.CompletedTask;
         }));
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         // Resolved now so a missing signing secret is reported, and an unwritable data folder fails, at start-up.
         app.Services.GetRequiredService<SigningKey>();

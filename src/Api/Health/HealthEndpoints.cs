@@ -14,12 +14,14 @@ namespace Tracing.Api.Health;
 public static class HealthEndpoints
 {
     public const string Ready = "ready";
+    public const string ReadyTag = Ready;
 
     public static IServiceCollection AddTracingHealth(this IServiceCollection services)
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseReachableCheck>("database", tags: [Ready])
-            .AddCheck<ProjectionLagCheck>("projection_lag", tags: [Ready]);
+            .AddCheck<ProjectionLagCheck>("projection_lag", tags: [Ready])
+            .AddProjectionShardsCheck();
         return services;
     }
 

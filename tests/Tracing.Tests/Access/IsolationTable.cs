@@ -116,6 +116,15 @@ public static class IsolationTable
         new("DELETE", "/api/keys/{id}", false, async w => new Probe("DELETE", $"/api/keys/{await w.ThrowawayKeyAsync()}"),
             new Expect(401, 401, 403, 403, 403, 403, 403, 204)),
 
+        // Projection operations (ADR 0012): the service credential only. The probe names no real projection, so the
+        // service gets 422 instead of starting a rebuild of the shared test schema.
+        new("POST", "/api/admin/projections/rebuilds", false, w => P(Probe.Json("POST", "/api/admin/projections/rebuilds", new { projections = new[] { "NoSuchProjection" } })),
+            new Expect(401, 401, 403, 403, 403, 422, 403, 403)),
+        new("GET", "/api/admin/projections/rebuilds/{id}", false, w => P(new Probe("GET", "/api/admin/projections/rebuilds/rb_none")),
+            new Expect(401, 401, 403, 403, 403, 404, 403, 403)),
+        new("GET", "/api/admin/projections", false, w => P(new Probe("GET", "/api/admin/projections")),
+            new Expect(401, 401, 403, 403, 403, 200, 403, 403)),
+
         // Incidents (ADR 0008): reads span the workspace for console callers; changes need incidents:write.
         new("GET", "/api/incidents", false, w => P(new Probe("GET", "/api/incidents")),
             new Expect(401, 401, 200, 200, 200, 403, 200, 200)),
