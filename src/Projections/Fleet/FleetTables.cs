@@ -17,6 +17,7 @@ public static class FleetTables
     public static string[] All => [Search, Rollups, Latency];
 
     public static string Ddl(string s) => $"""
+        create schema if not exists {s};
         create table if not exists {s}.{Search} (
             tenant_id text not null, project_id text not null, session_id text not null, seq bigint not null,
             position bigint not null, type text not null, tool text, model text, provider text, error_type text,

@@ -3,7 +3,7 @@ using Marten;
 
 namespace Tracing.Projections.Rebuilds;
 
-/// <summary>An async projection as registered with Marten: its shards and the document tables it writes.</summary>
+/// <summary>An async projection as registered with Marten: its shards and the tables it writes (documents and <see cref="OwnedTables"/>).</summary>
 public sealed record AsyncProjection(string Name, IReadOnlyList<string> Shards, IReadOnlyList<Type> DocumentTypes, IReadOnlyList<string> Tables);
 
 /// <summary>
@@ -23,9 +23,11 @@ public sealed class AsyncProjectionCatalog(IDocumentStore store)
             .Where(p => p.Lifecycle == ProjectionLifecycle.Async)
             .Select(p =>
             {
-                var types = p.PublishedTypes().Distinct().ToList();
+                var owned = OwnedTables.For(p.Name);
+                var types = p.PublishedTypes().Concat(owned?.DocumentTypes ?? []).Distinct().ToList();
                 return new AsyncProjection(p.Name, p.ShardNames().Select(s => s.Identity).ToList(), types,
-                    types.Select(t => options.Storage.FindFeature(t).Objects.OfType<Weasel.Postgresql.Tables.Table>().First().Identifier.Name).ToList());
+                    types.Select(t => options.Storage.FindFeature(t).Objects.OfType<Weasel.Postgresql.Tables.Table>().First().Identifier.Name)
+                        .Concat(owned?.Tables ?? []).Distinct().ToList());
             })
             .ToList();
 }

@@ -18,11 +18,12 @@ public static class GreenStore
     public static string ShardFor(string blueShard) =>
         ShardName.TryParse(blueShard, out var s) && s is not null ? $"{s.Name}{NameSuffix}:{s.ShardKey}" : blueShard + NameSuffix;
 
-    public static DocumentStore Build(NpgsqlDataSource dataSource, string schema, string projection)
+    public static DocumentStore Build(NpgsqlDataSource dataSource, string schema, string projection, Tracing.Domain.Fleet.PriceTable? prices = null)
     {
         var opts = new StoreOptions();
-        opts.ConfigureTracing(dataSource, schema);
-        opts.DatabaseSchemaName = SchemaFor(schema);
+        // Configured for the green schema, so projections that write their own tables (OwnedTables) write, and tear
+        // down, the green copies; only the event log is the served one. Prices as served, so a rebuild applies them.
+        opts.ConfigureTracing(dataSource, SchemaFor(schema), prices);
         opts.Events.DatabaseSchemaName = schema;
         opts.Projections.All.RemoveAll(p => p.Lifecycle != ProjectionLifecycle.Async || p.Name != projection);
         if (opts.Projections.All.Count != 1)

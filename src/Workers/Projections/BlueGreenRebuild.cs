@@ -20,8 +20,9 @@ public sealed class BlueGreenRebuild(NpgsqlDataSource dataSource, TracingStoreSe
 {
     public async Task RunAsync(AsyncProjection projection, Func<string, GreenProgress, Task> report, CancellationToken ct)
     {
-        await using var green = GreenStore.Build(dataSource, settings.Schema, projection.Name);
+        await using var green = GreenStore.Build(dataSource, settings.Schema, projection.Name, settings.Prices);
         foreach (var type in projection.DocumentTypes) await green.Storage.Database.EnsureStorageExistsAsync(type, ct);
+        if (OwnedTables.For(projection.Name) is { } owned) await owned.EnsureAsync(dataSource, GreenStore.SchemaFor(settings.Schema), ct);
         using var daemon = await green.BuildProjectionDaemonAsync();
         var greenShards = projection.Shards.Select(GreenStore.ShardFor).ToArray();
         var timeout = TimeSpan.FromMinutes(options.RebuildTimeoutMinutes);

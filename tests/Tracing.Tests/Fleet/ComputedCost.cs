@@ -4,6 +4,7 @@ using Npgsql;
 using Tracing.Domain.Fleet;
 using Tracing.Projections;
 using Tracing.Projections.Fleet;
+using Tracing.Projections.Rebuilds;
 using Tracing.Tests.Support;
 using Xunit;
 using static Tracing.Tests.Fleet.FleetScenario;
@@ -54,6 +55,43 @@ public sealed class ComputedCost(AppFixture app)
 
         await RebuildWithAsync(PriceTable.Defaults); // back to this host's configuration
         Assert.Equal(0.0007m, await CostAsync(client));
+    }
+
+    [Fact]
+    public async Task a_green_fleet_copy_writes_its_own_tables_and_leaves_the_served_ones_serving()
+    {
+        var client = await app.NewClientAsync();
+        await client.Post("/api/traces", new { id = "priced", agent = "a" });
+        await client.Append("priced", E(1, "llm.response", new { model = "gpt-4o", usage = new { input_tokens = 100, output_tokens = 50, cached_input_tokens = 40 } }, 0));
+        await app.WaitForProjectionsAsync();
+        Assert.Equal(0.0007m, await CostAsync(client));
+
+        // What the blue/green rebuild does (ADR 0012), with a changed price: the green copy of Fleet, its own tables.
+        var prices = new PriceTable(workspaces: new Dictionary<string, IReadOnlyDictionary<string, ModelPrice>>
+        {
+            [client.Workspace] = new Dictionary<string, ModelPrice> { ["gpt-4o"] = new(4m, 8m) },
+        });
+        var greenSchema = GreenStore.SchemaFor(AppFixture.Schema);
+        await using var dataSource = new NpgsqlDataSourceBuilder(AppFixture.ConnectionString).Build();
+        await OwnedTables.For(FleetProjection.Name)!.EnsureAsync(dataSource, greenSchema, default);
+        using (var green = GreenStore.Build(dataSource, AppFixture.Schema, FleetProjection.Name, prices))
+        {
+            using var daemon = await green.BuildProjectionDaemonAsync();
+            await daemon.RebuildProjectionAsync(FleetProjection.Name + GreenStore.NameSuffix, TimeSpan.FromMinutes(2), default);
+        }
+        try
+        {
+            // The served tables were neither emptied by the green teardown nor written by the green copy.
+            Assert.Equal(0.0007m, await CostAsync(client));
+            await using var cmd = dataSource.CreateCommand($"select cost from {greenSchema}.{FleetTables.Search} where tenant_id = $1 and session_id = 'priced'");
+            cmd.Parameters.Add(new NpgsqlParameter { Value = client.Workspace });
+            Assert.Equal(0.0008m, (decimal)(await cmd.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            await using var cleanup = dataSource.CreateCommand($"delete from {AppFixture.Schema}.mt_event_progression where name like '%{GreenStore.NameSuffix}%'");
+            await cleanup.ExecuteNonQueryAsync();
+        }
     }
 
     private static async Task<decimal> CostAsync(TestClient client)
