@@ -45,6 +45,30 @@ public sealed class Limits
     }
 
     [Fact]
+    public async Task each_key_has_its_own_bucket_below_the_workspace_bucket()
+    {
+        // The workspace bucket (30) is far above what the keys may spend, so only a per-key bucket can refuse here.
+        await using var api = await LoopbackApi.StartAsync("Tracing:RunBackground=false",
+            "Tracing:RateLimits:KeyPerSecond=1", "Tracing:RateLimits:KeyBurst=2",
+            "Tracing:RateLimits:WorkspacePerSecond=1", "Tracing:RateLimits:WorkspaceBurst=30");
+        var ws = "ws-" + Guid.NewGuid().ToString("N")[..12];
+        var a = await KeyAsync(api, ws);
+        var b = await KeyAsync(api, ws);
+        Assert.Equal(HttpStatusCode.OK, (await a.GetAsync("/api/sessions")).StatusCode); // warm up; reads are not limited
+
+        var started = DateTime.UtcNow;
+        var replies = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Create(i % 2 == 0 ? a : b, $"s{i}")));
+        // A key refills 1 token/s: a slow machine may let one more in per elapsed second, never 12 per key.
+        var refills = (int)(DateTime.UtcNow - started).TotalSeconds;
+        for (var k = 0; k < 2; k++)
+        {
+            var mine = replies.Where((_, i) => i % 2 == k).ToList();
+            Assert.InRange(mine.Count(r => r.StatusCode == HttpStatusCode.Created), 2, 2 + refills);
+        }
+        foreach (var r in replies.Where(r => r.StatusCode != HttpStatusCode.Created)) await AssertRateLimited(r, "rate-limited");
+    }
+
+    [Fact]
     public async Task ingest_is_limited_per_key_and_per_workspace_with_429_and_retry_after()
     {
         await using var api = await LoopbackApi.StartAsync(TinyLimits);
@@ -118,6 +142,23 @@ public sealed class Limits
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/traces/s/events")).StatusCode);
             var stored = await Database.QueryAsync($"select count(*) from {schema}.mt_events where tenant_id = 'ws-bp'", r => r.GetInt64(0));
             Assert.Equal(6, stored[0]); // session start + 5: the paused request stored nothing
+
+            // Session create and artifact upload are ingest too: paused the same way, storing nothing.
+            await AssertRateLimited(await Create(http, "s2"), "backpressure");
+            var png = new ByteArrayContent([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]);
+            png.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+            await AssertRateLimited(await http.PostAsync("/api/traces/s/artifacts?kind=screenshot", png), "backpressure");
+            stored = await Database.QueryAsync($"select count(*) from {schema}.mt_events where tenant_id = 'ws-bp'", r => r.GetInt64(0));
+            Assert.Equal(6, stored[0]);
+            // The excess is 3 events: the rule's smallest wait (1 s), not its 30 s ceiling.
+            Assert.Equal(TimeSpan.FromSeconds(1), paused.Headers.RetryAfter?.Delta);
+
+            // A node with the daemon on the same schema works the backlog off; ingest then resumes on the paused node.
+            await using (var drainer = await LoopbackApi.StartAsync($"Tracing:Schema={schema}"))
+                await drainer.WaitForProjectionsAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/traces/s/events", new { seq = 6, type = "log" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await Create(http, "s2")).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await http.PostAsync("/api/traces/s/artifacts?kind=screenshot", png)).StatusCode);
         }
         finally
         {
