@@ -21,12 +21,18 @@ public static partial class Commands
         if (args[0] == "token") return TokenCommand.Run(args[1..]); // needs no database
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // stdout carries only the command's result (README: `keys create ... | tail -1` is the key): logs go to stderr.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddTracingStore(TracingSettings.Store(builder.Configuration, runDaemon: false));
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAnalysis(builder.Configuration);
         using var host = builder.Build();
-        await host.StartAsync(); // applies the schema
+        var stdout = Console.Out;
+        Console.SetOut(Console.Error); // Marten prints start-up notices (daemon disabled) with Console.WriteLine
+        try { await host.StartAsync(); } // applies the schema
+        finally { Console.SetOut(stdout); }
         try
         {
             return args switch

@@ -26,7 +26,8 @@ public sealed record Probe(string Method, string Url, string? Body = null, strin
 /// <summary>
 /// The exact status each credential gets, per operation. The owner's workspace has project "proj" with one session
 /// (events, an analysis, an artifact); "other project" is a key of project "other" of that workspace; "other
-/// workspace" a key of project "proj" of another workspace; console tokens (JWTs) belong to the owner's workspace
+/// workspace" a key of project "proj" of another workspace, "other workspace JWT" an admin console token of that workspace
+/// (its own workspace, so creating projects and keys there is allowed); the other console tokens (JWTs) belong to the owner's workspace
 /// and name the project (X-Tracing-Project) when <see cref="Row.ConsoleNamesProject"/>; the service credential acts
 /// for the owner's workspace and project.
 /// </summary>
@@ -48,8 +49,9 @@ public sealed record Expect(int None, int ExpiredJwt, int OtherProjectKey, int O
 }
 
 /// <param name="OwnerSees">For reads: a marker of the owner's data the owner's own 200 holds (so the stranger check can fail).</param>
+/// <param name="BearerCapability">The URL itself grants access (a signed link): whoever holds it gets the content.</param>
 public sealed record Row(string Method, string Path, bool ConsoleNamesProject, Func<IsolationWorld, Task<Probe>> Request, Expect Expect,
-    Func<IsolationWorld, string>? OwnerSees = null)
+    Func<IsolationWorld, string>? OwnerSees = null, bool BearerCapability = false)
 {
     public string Operation => $"{Method} {Path}";
 }
@@ -92,13 +94,13 @@ public static class IsolationTable
             new Expect(401, 401, 404, 404, 404, 302, 403, 302, 302)),
         // The signed link is a bearer capability for its TTL (ADR 0006): no credential is needed or consulted.
         new("GET", "/artifacts/{artifact_id}/content", false, w => P(new Probe("GET", w.SignedLink)),
-            new Expect(200, 200, 200, 200, 200, 200, 200, 200, 200), OwnerSees: w => w.PayloadMarker),
+            new Expect(200, 200, 200, 200, 200, 200, 200, 200, 200), OwnerSees: w => w.PayloadMarker, BearerCapability: true),
         new("POST", "/api/projects", false, w => P(Probe.Json("POST", "/api/projects", new { id = w.FreshId() })),
-            new Expect(401, 401, 403, 403, 403, 403, 403, 403, 201)),
+            new Expect(401, 401, 403, 403, 201, 403, 403, 403, 201)),
         new("POST", "/api/projects/{id}/keys", false, w => P(Probe.Json("POST", "/api/projects/proj/keys", new { name = "matrix" })),
-            new Expect(401, 401, 403, 403, 403, 403, 403, 403, 201)),
+            new Expect(401, 401, 403, 403, 201, 403, 403, 403, 201)),
         new("DELETE", "/api/keys/{id}", false, async w => new Probe("DELETE", $"/api/keys/{await w.ThrowawayKeyAsync()}"),
-            new Expect(401, 401, 403, 403, 403, 403, 403, 403, 204)),
+            new Expect(401, 401, 403, 403, 404, 403, 403, 403, 204)),
 
         // Incidents (ADR 0008): reads span the workspace for console callers; changes need incidents:write.
         new("GET", "/api/incidents", false, w => P(new Probe("GET", "/api/incidents")),
@@ -118,7 +120,7 @@ public static class IsolationTable
         new("PUT", "/api/projects/{project_id}/agent-config", false, w => P(new Probe("PUT", "/api/projects/proj/agent-config", "config " + w.FreshId(), "text/plain")),
             new Expect(401, 401, 404, 200, 200, 403, 403, 200, 200)),
         new("GET", "/api/projects/{project_id}/agent-config", false, w => P(new Probe("GET", "/api/projects/proj/agent-config")),
-            new Expect(401, 401, 404, 200, 200, 200, 403, 200, 200), OwnerSees: w => w.ConfigText),
+            new Expect(401, 401, 404, 200, 200, 200, 403, 200, 200)), // content: IsolationMatrix.a_stranger_never_reads_the_owners_agent_config
         new("GET", "/api/audit-logs", false, w => P(new Probe("GET", "/api/audit-logs")),
             new Expect(401, 401, 200, 200, 200, 200, 403, 200, 200), OwnerSees: w => w.IncidentId),
     ];

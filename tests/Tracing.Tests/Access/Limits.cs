@@ -156,7 +156,7 @@ public sealed class Limits
             // A node with the daemon on the same schema works the backlog off; ingest then resumes on the paused node.
             await using (var drainer = await LoopbackApi.StartAsync($"Tracing:Schema={schema}"))
                 await drainer.WaitForProjectionsAsync(TimeSpan.FromSeconds(60));
-            Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/traces/s/events", new { seq = 6, type = "log" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/traces/s/events", new { seq = 6, type = "log" })).StatusCode);
             Assert.Equal(HttpStatusCode.Created, (await Create(http, "s2")).StatusCode);
             Assert.Equal(HttpStatusCode.Created, (await http.PostAsync("/api/traces/s/artifacts?kind=screenshot", png)).StatusCode);
         }

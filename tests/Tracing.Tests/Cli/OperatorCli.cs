@@ -49,7 +49,12 @@ public sealed partial class OperatorCli(AppFixture app)
         Assert.Equal(workspace, line.Groups[2].Value);
         Assert.Equal("cli", line.Groups[3].Value);
         var keyId = line.Groups[1].Value;
-        var token = created.Out.TrimEnd().Split('\n')[^1].Trim();
+        // stdout is the result and nothing else, the key alone on the last line (README: `| tail -1`); logs go to stderr.
+        var lines = created.Out.TrimEnd().Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("The key is shown once; store it now:", lines[1]);
+        var token = lines[2];
+        Assert.Matches("^trk_[0-9a-f]{12}_[A-Za-z0-9_-]+$", token);
 
         // The printed key works against the running API, for that workspace and project.
         var client = new TestClient(app.Host, token, workspace, "cli", keyId);
@@ -88,7 +93,7 @@ public sealed partial class OperatorCli(AppFixture app)
 
         var run = await CliAsync("analysis", "rerun", "--workspace", client.Workspace, "--project", client.Project);
         Assert.True(run.ExitCode == 0, run.Err);
-        Assert.Matches(@"^re-analysed 1 sessions with detectors@\S+: 1 new results, ", run.Out);
+        Assert.Matches(@"^re-analysed 1 sessions with detectors@\S+: 1 new results, [^\n]*\n?$", run.Out);
 
         await app.WaitForProjectionsAsync();
         var analysis = await client.Get($"/api/traces/{session}/analysis");
