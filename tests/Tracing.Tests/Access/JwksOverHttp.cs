@@ -74,11 +74,9 @@ public sealed class JwksOverHttp
         for (var i = 0; i < 4; i++)
             Assert.Equal("The token was issued by an untrusted issuer.",
                 (await tokens.ValidateAsync(idp.Keys.SignEs256(TestKeys.Claims("acme", "viewer"), issuer: "https://evil.test"), default)).Error);
+        Assert.Null((await tokens.ValidateAsync(idp.Keys.SignEs256(TestKeys.Claims("acme", "viewer"), issuer: idp.BaseUrl), default)).Error);
         Assert.InRange(idp.DiscoveryReads, 1, 2);
         Assert.InRange(idp.JwksReads, 1, 2);
-        var reads = (idp.DiscoveryReads, idp.JwksReads);
-        Assert.Null((await tokens.ValidateAsync(idp.Keys.SignEs256(TestKeys.Claims("acme", "viewer"), issuer: idp.BaseUrl), default)).Error);
-        Assert.Equal(reads, (idp.DiscoveryReads, idp.JwksReads));
     }
 
     [Fact]
