@@ -125,7 +125,12 @@ public sealed class LiveStream(AppFixture app)
         Assert.Equal(2, got.Count);
         Assert.All(got, m => Assert.Equal("mine", m.Json.GetProperty("payload").GetProperty("who").GetString()));
 
-        Assert.Equal(404, (await SseClient.OpenAsync(Http, "/api/stream?project_id=beta", mine.Token)).Status);
+        await using (var refused = await SseClient.OpenAsync(Http, "/api/stream?project_id=beta", mine.Token))
+        {
+            Assert.Equal(404, refused.Status);
+            // A refused stream can never pass as "no messages": the helper throws instead of returning an empty list.
+            await Assert.ThrowsAsync<InvalidOperationException>(() => refused.TakeAsync(1));
+        }
         Assert.Equal(404, (await SseClient.OpenAsync(Http, "/api/stream?session_id=nope", mine.Token)).Status);
         Assert.Equal(401, (await SseClient.OpenAsync(Http, "/api/stream", null)).Status);
         Assert.Equal(422, (await SseClient.OpenAsync(Http, "/api/stream?after_seq=-4", mine.Token)).Status);
