@@ -77,6 +77,22 @@ public sealed class LiveStream(AppFixture app)
     }
 
     [Fact]
+    public async Task a_client_served_further_elsewhere_gets_nothing_twice_when_this_node_delivers_the_older_events_live()
+    {
+        // The client saw seqs up to 8 from another node; this node has not delivered 6..8 yet (they commit after the
+        // client connects), so its backfill is empty and 6..8 arrive live: the seam must skip them, not resend them.
+        var client = await app.NewClientAsync();
+        var id = await client.CreateSession();
+        await client.Append(id, Enumerable.Range(1, 5).Select(i => Ev(i)).ToArray());
+
+        await using var sse = await SseClient.OpenAsync(Http, $"/api/stream?session_id={id}", client.Token, lastEventId: "8");
+        Assert.Equal(200, sse.Status);
+        await client.Append(id, Enumerable.Range(6, 5).Select(i => Ev(i)).ToArray());
+
+        Assert.Equal([9L, 10L], (await sse.TakeAsync(2)).Select(m => m.Seq));
+    }
+
+    [Fact]
     public async Task reconnecting_with_last_event_id_or_after_seq_resumes_exactly_in_both_cursor_modes()
     {
         var client = await app.NewClientAsync();
