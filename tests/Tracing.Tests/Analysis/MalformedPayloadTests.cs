@@ -29,8 +29,10 @@ public class MalformedPayloadTests
         var result = new DetectorSet().Analyze(events, new SessionContext(MaxSteps: 1, ExpectsJsonOutput: true));
 
         Assert.Equal(11, result.LastSeq);
-        // What is there is still read: the failed result at seq 3 (a number where the tool name belongs) is a tool error.
-        Assert.Contains(result.Findings, f => f.Detector == "tool_error" && f.CriticalStep == 3);
+        // What is there is still read: the failed results at seq 2 (an error that is a string) and seq 3 (a number where
+        // the tool name belongs) are a tool error, the second one a failed retry of the first.
+        var toolError = Assert.Single(result.Findings, f => f.Detector == "tool_error" && f.CriticalStep == 2);
+        Assert.Contains(3L, toolError.EvidenceSeqs);
         // Every finding is well formed, whatever the payloads held.
         Assert.All(result.Findings, f =>
         {
