@@ -170,15 +170,7 @@ public sealed class UploadingArtifacts(AppFixture app)
     {
         var (http, session) = await NewSession();
         var png = ArtifactHttp.Png(200_000, seed: 77);
-        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        var uploads = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
-        {
-            await go.Task;
-            return i % 2 == 0 ? await http.UploadRaw(session, png, "image/png") : await http.UploadMultipart(session, png);
-        })).ToList();
-        go.SetResult();
-        var replies = await Task.WhenAll(uploads);
+        var replies = await Race.AllAtOnceAsync(8, i => i % 2 == 0 ? http.UploadRaw(session, png, "image/png") : http.UploadMultipart(session, png));
 
         Assert.All(replies, r => Assert.True(r.Status == 201, $"{r.Status} {System.Text.Encoding.UTF8.GetString(r.Body)}"));
         var paths = replies.Select(r => r.Json.GetProperty("storage_path").GetString()!).Distinct().ToList();

@@ -18,14 +18,9 @@ public sealed class ConcurrentTriage(AppFixture app)
         var etag = (await client.Get($"/api/incidents/{id}")).Headers["ETag"];
         for (var round = 0; round < 6; round++)
         {
-            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var patches = new[] { "alice", "bob" }.Select(owner => Task.Run(async () =>
-            {
-                await go.Task;
-                return (Owner: owner, Reply: await client.Patch(id, $"{{\"owner\":\"{owner}-{round}\"}}", ifMatch: etag));
-            })).ToList();
-            go.SetResult();
-            var results = await Task.WhenAll(patches);
+            string[] owners = ["alice", "bob"];
+            var results = await Race.AllAtOnceAsync(2, async i =>
+                (Owner: owners[i], Reply: await client.Patch(id, $"{{\"owner\":\"{owners[i]}-{round}\"}}", ifMatch: etag)));
 
             Assert.Equal([200, 412], results.Select(r => r.Reply.Status).Order());
             var winner = results.Single(r => r.Reply.Status == 200);

@@ -217,14 +217,7 @@ public sealed class LiveStream(AppFixture app)
         for (var round = 0; round < 5; round++)
         {
             var ticket = (await client.Post("/api/stream/tickets", "{}")).Body.GetProperty("ticket").GetString()!;
-            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var opens = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
-            {
-                await go.Task;
-                return await SseClient.OpenAsync(Http, $"/api/stream?after_seq=0&ticket={ticket}", null);
-            })).ToList();
-            go.SetResult();
-            var streams = await Task.WhenAll(opens);
+            var streams = await Race.AllAtOnceAsync(4, _ => SseClient.OpenAsync(Http, $"/api/stream?after_seq=0&ticket={ticket}", null));
             try
             {
                 Assert.Equal([200, 401, 401, 401], streams.Select(s => s.Status).Order());
