@@ -9,6 +9,7 @@ using Tracing.Api.Events;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
 using Tracing.Api.Live;
+using Tracing.Api.Observability;
 using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
@@ -44,6 +45,7 @@ public static class TracingApp
         builder.Services.AddTracingStream(config);
         builder.AddTracingLimits();
         builder.AddRequestLog();
+        builder.AddTracingObservability();
         builder.Services.AddTracingProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -73,6 +75,7 @@ public static class TracingApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar");
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapTracingMetrics();
         app.MapTracingApi();
         app.MapLiveViewer();
         return app;

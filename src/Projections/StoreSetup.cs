@@ -37,6 +37,7 @@ public static class StoreSetup
         services.AddSingleton<EventLog>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<ProjectionProgress>();
+        services.AddSingleton<ShardProgress>();
         // Registered before Marten's hosted services so the schema exists before the daemon starts.
         services.AddHostedService<SchemaInitializer>();
 

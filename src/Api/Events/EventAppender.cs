@@ -7,6 +7,7 @@ using Tracing.Workers.Analysis;
 using Wolverine.Marten;
 using Tracing.Projections.Events;
 using Tracing.Projections.Sessions;
+using Tracing.Projections.Observability;
 
 namespace Tracing.Api.Events;
 
@@ -55,7 +56,7 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvid
                 ? NoStoredKeys
                 : await log.FindKeysAsync(workspace, ids, ct);
             var outcome = decide(stream.Aggregate.LastSeq, stored);
-            if (outcome.Accepted.Count == 0) return new Result(true, outcome);
+            if (outcome.Accepted.Count == 0) return Recorded(outcome);
 
             var receivedAt = clock.GetUtcNow();
             foreach (var e in outcome.Accepted)
@@ -81,13 +82,19 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvid
             try
             {
                 await session.SaveChangesAsync(ct);
-                return new Result(true, outcome);
+                return Recorded(outcome);
             }
             catch (Exception ex) when (attempt < MaxAttempts && LostRace.Is(ex))
             {
                 await Task.Delay(Backoff(attempt), ct);
             }
         }
+    }
+
+    private static Result Recorded(AppendOutcome outcome)
+    {
+        TracingMeter.RecordIngest(outcome.Accepted.Count, outcome.Duplicates, outcome.Rejected.Select(r => r.Code));
+        return new Result(true, outcome);
     }
 
     // Jittered backoff between optimistic retries; this is contention handling, not synchronisation.

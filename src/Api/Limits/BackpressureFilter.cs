@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tracing.Api.Infrastructure;
+using Tracing.Projections.Observability;
 
 namespace Tracing.Api.Limits;
 
@@ -15,6 +16,7 @@ public sealed class BackpressureFilter(LagSampler sampler, BackpressureOptions o
             if (Backpressure.Decide(lag, options.MaxProjectionLag) is { } wait)
             {
                 var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+                TracingMeter.BackpressureRejections.Add(1);
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 // No numbers: the lag is server-wide and says something about other workspaces' traffic.
                 return Problems.Problem(429, "backpressure", "Ingest paused",

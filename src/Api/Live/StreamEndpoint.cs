@@ -1,3 +1,4 @@
+using Tracing.Projections.Observability;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -102,7 +103,11 @@ public static class StreamEndpoint
                     last = m.Key(bySeq);
                     yield return Item(m, bySeq);
                 }
-                if (sub.Overflowed) yield break; // slow consumer: cut off; it resumes with Last-Event-ID
+                if (sub.Overflowed) // slow consumer: cut off; it resumes with Last-Event-ID
+                {
+                    TracingMeter.StreamDroppedConsumers.Add(1);
+                    yield break;
+                }
                 // A quiet connection must still end on time, not at the next heartbeat after endAt.
                 var left = endAt - DateTimeOffset.UtcNow;
                 if (left < heartbeat)

@@ -1,0 +1,33 @@
+using Marten;
+using Npgsql;
+
+namespace Tracing.Projections.Events;
+
+/// <summary>One async projection shard's position against the event log's head.</summary>
+public sealed record ShardLag(string Shard, long Position, long Head)
+{
+    public long Events => Math.Max(0, Head - Position);
+}
+
+/// <summary>
+/// Per-shard positions from <c>mt_event_progression</c> in one small query (the per-shard view of
+/// <see cref="ProjectionProgress"/>, for metrics): the head is the same greatest of the high-water mark and the sequence.
+/// </summary>
+public sealed class ShardProgress(NpgsqlDataSource dataSource, TracingStoreSettings settings, IDocumentStore store)
+{
+    public async Task<IReadOnlyList<ShardLag>> MeasureAsync(CancellationToken ct)
+    {
+        var shards = store.Advanced.AllAsyncProjectionShardNames().Select(s => s.Identity).ToArray();
+        var s = settings.Schema;
+        await using var cmd = dataSource.CreateCommand(
+            $"select n.name, coalesce(p.last_seq_id, 0), " +
+            $"greatest(coalesce((select last_seq_id from {s}.mt_event_progression where name = 'HighWaterMark'), 0), " +
+            $"(select case when is_called then last_value else 0 end from {s}.mt_events_sequence)) " +
+            $"from unnest($1::text[]) as n(name) left join {s}.mt_event_progression p on p.name = n.name");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = shards });
+        var result = new List<ShardLag>(shards.Length);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result.Add(new ShardLag(r.GetString(0), r.GetInt64(1), r.GetInt64(2)));
+        return result;
+    }
+}
