@@ -15,9 +15,9 @@ RUN --mount=type=cache,id=tracing-nuget,target=/root/.nuget/packages \
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app /app
-ENV ASPNETCORE_URLS=http://+:8080 \
+ENV ASPNETCORE_URLS=http://+:4318 \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
-EXPOSE 8080
+EXPOSE 4318
 # Artifact storage (ADR 0006): writable by the non-root user; mount a volume here.
 RUN mkdir -p /data && chown "$APP_UID" /data
 ENV Tracing__DataDir=/data

@@ -36,6 +36,10 @@ public sealed class BenchOptions
     public double StreamSeconds { get; private set; } = 5;
     public bool SkipStream { get; private set; }
     public bool SkipRebuild { get; private set; }
+    public bool Console { get; private set; }
+    public int ConsoleEvents { get; private set; } = 10_000;
+    public bool SkipOtlp { get; private set; }
+    public int OtlpSpans { get; private set; } = 100;
 
     public const string Usage = """
         Usage: ./tracing bench [flags]
@@ -67,6 +71,10 @@ public sealed class BenchOptions
           --stream-rates 1000,100    events/s appended in each stream case (default 1000,100)
           --stream-seconds S      appending time per stream case (default 5)
           --skip-stream / --skip-rebuild
+          --console               only the web console rows: navigation to a 10,000-event timeline, live append-to-visible (Chromium)
+          --console-events N      events in the console's navigated session (default 10000)
+          --otlp-spans N          spans per OTLP export request (default 100)
+          --skip-stream / --skip-rebuild / --skip-otlp
           --median A.json B.json ...  print the per-figure median table of earlier result files and exit
           --help
         """;
@@ -134,6 +142,10 @@ public sealed class BenchOptions
                 case "--stream-seconds": o.StreamSeconds = Dbl(name, Value(), 0.5); break;
                 case "--skip-stream": o.SkipStream = true; break;
                 case "--skip-rebuild": o.SkipRebuild = true; break;
+                case "--console": o.Console = true; break;
+                case "--console-events": o.ConsoleEvents = Int(name, Value(), 1, 1_000_000); break;
+                case "--skip-otlp": o.SkipOtlp = true; break;
+                case "--otlp-spans": o.OtlpSpans = Int(name, Value(), 1, 5000); break;
                 case "--median":
                     o.MedianOf = args[(i + 1)..];
                     if (o.MedianOf.Length == 0) throw new ArgumentException("--median needs result files");
@@ -152,6 +164,7 @@ public sealed class BenchOptions
         ["half_duration_s"] = HalfDurationSeconds, ["half_fraction"] = HalfFraction, ["replay_sizes"] = ReplaySizes,
         ["replay_runs"] = ReplayRuns, ["page_limit"] = PageLimit, ["seed_batch"] = SeedBatch, ["schema"] = Schema,
         ["no_daemon"] = NoDaemon, ["app_logging"] = AppLogging, ["profile"] = Profile, ["api_settings"] = ApiSettings,
+        ["otlp_spans"] = OtlpSpans,
     };
 
     private static (string Name, string? Inline) Split(string arg)

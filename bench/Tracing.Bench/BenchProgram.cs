@@ -38,6 +38,14 @@ public static class BenchProgram
         var cs = o.ConnectionString ?? Environment.GetEnvironmentVariable("TRACING_DB");
         if (string.IsNullOrWhiteSpace(cs)) { await log.WriteLineAsync("bench: set TRACING_DB or pass --db (./tracing bench does it for you)"); return 2; }
 
+        if (o.Console)
+        {
+            var rows = await ConsoleBench.RunAsync(o, cs, log, ct);
+            await output.WriteLineAsync(Report.Table(rows));
+            await output.WriteLineAsync(Report.Markdown(rows));
+            return 0;
+        }
+
         var failures = new Failures();
         // Tag every connection (API and bench) so the CPU meter can tell this run's backends from other clients'.
         cs = new NpgsqlConnectionStringBuilder(cs) { ApplicationName = CpuMeter.ApplicationName }.ConnectionString;
@@ -159,6 +167,29 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
                 row.Metrics["ratio_to_raw_insert"] = r.EventsPerSecond / insert.RowsPerSecond;
             Rows.Add(row);
             Progress($"  {r.EventsPerSecond:#,0} ev/s, p99 {r.Latency.Percentile(99):0.0} ms; read model drained {drain:0} ms after the phase");
+        }
+
+        // OTLP/HTTP ingest (issue 12): spans/s through /v1/traces against the native batch-100 events/s of this run.
+        if (!o.SkipOtlp)
+        {
+            var native = ingestResults.FirstOrDefault(r => r.Batch == 100) ?? ingestResults.MaxBy(r => r.Batch)!;
+            Progress($"otlp: {o.OtlpSpans} spans a request (protobuf), {o.Sessions} sessions, {o.WarmupSeconds} s warm-up + {o.DurationSeconds} s");
+            cpu = await StartPhaseAsync(ct);
+            var r = await new OtlpBench(host.Http, failures).ClosedLoopAsync(o.OtlpSpans, o.Sessions,
+                TimeSpan.FromSeconds(o.WarmupSeconds), TimeSpan.FromSeconds(o.DurationSeconds), ct);
+            var row = await EndPhaseAsync(new Row($"otlp.b{o.OtlpSpans}", new()
+            {
+                ["spans"] = r.SpansPerRequest, ["sessions"] = r.Sessions, ["spans_per_s"] = r.SpansPerSecond, ["events_per_s"] = r.EventsPerSecond,
+                ["requests"] = r.Requests, ["p50_ms"] = r.Latency.Percentile(50), ["p95_ms"] = r.Latency.Percentile(95),
+                ["p99_ms"] = r.Latency.Percentile(99), ["native_batch"] = native.Batch,
+                ["ratio_to_native"] = r.SpansPerSecond / native.EventsPerSecond,
+                ["event_ratio_to_native"] = r.EventsPerSecond / native.EventsPerSecond,
+            }), cpu, ct);
+            if (r.Requests == 0) failures.Add("otlp: no request completed in the measured window");
+            row.Metrics["projection_drain_ms"] = await SettleAsync(ct);
+            Rows.Add(row);
+            Progress($"  {r.SpansPerSecond:#,0} spans/s ({r.EventsPerSecond:#,0} ev/s), p99 {r.Latency.Percentile(99):0.0} ms; " +
+                     $"{r.SpansPerSecond / native.EventsPerSecond:0.00}x native batch {native.Batch}");
         }
 
         // Diagnostic: the largest batch again, in-process without HTTP, to split host vs store costs.

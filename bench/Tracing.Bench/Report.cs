@@ -16,6 +16,7 @@ public static class Report
     public const double HalfPeakP99TargetMs = 50;   // p99 < 50 ms at half of peak
     public const double Replay10kTargetMs = 100;    // 10,000-event replay < 100 ms
     public const double LagTargetMs = 1000;         // projection lag < 1 s at half of peak (p95 of the probes, and the catch-up)
+    public const double OtlpRatioTarget = 0.8;      // OTLP spans/s (100 a request) >= 0.8x native batch-100 events/s (issue 12)
 
     public sealed record Line(string Section, string Case, string Value, string Detail, string Target, string Status);
 
@@ -52,6 +53,15 @@ public static class Report
                     hasTarget ? $">= {IngestRatioTarget * 100:0}% of raw INSERT" : "",
                     hasTarget ? Status(ratio >= IngestRatioTarget, ratio) : "");
             }
+            case "otlp":
+            {
+                var ratio = M("ratio_to_native");
+                return new Line("otlp", $"POST /v1/traces protobuf, {M("spans"):0} spans a request, {M("sessions"):0} sessions",
+                    $"{N(M("spans_per_s"))} spans/s",
+                    $"{N(M("events_per_s"))} ev/s ({M("event_ratio_to_native"):0.00}x native); p50 {Ms(M("p50_ms"))}  p99 {Ms(M("p99_ms"))}, n={M("requests"):0}; " +
+                    $"{ratio:0.00}x native batch {M("native_batch"):0} ev/s" + Cpu(m),
+                    $">= {OtlpRatioTarget:0.0}x native", Status(ratio >= OtlpRatioTarget, ratio));
+            }
             case "replay":
             {
                 var size = M("events");
@@ -87,6 +97,21 @@ public static class Report
                     $"{N(M("rebuild_events_per_s"))} ev/s",
                     $"projection rebuild; raw scan {N(M("raw_scan_events_per_s"))} ev/s (rebuild/raw {M("ratio") * 100:0.0}%); " +
                     $"analysis rerun {M("rerun_sessions_per_s"):0.0} sessions/s ({N(M("rerun_events_per_s"))} ev/s)" + Cpu(m), "", "");
+            case "console" when parts[1] == "navigate":
+            {
+                var p95 = M("p95_ms");
+                return new Line("console", $"navigate to an interactive timeline, {N(M("events"))} events, {M("runs"):0} runs",
+                    $"p95 {Ms(p95)}", $"p50 {Ms(M("p50_ms"))}; all loaded p50 {Ms(M("full_load_p50_ms"))}; API first page (500) {Ms(M("raw_first_page_ms"))}, console/API {M("ratio"):0.0}x",
+                    M("events") == 10_000 ? $"< {ConsoleBench.NavigateTargetMs / 1000:0.0} s" : "",
+                    M("events") == 10_000 ? Status(p95 < ConsoleBench.NavigateTargetMs, p95) : "");
+            }
+            case "console":
+            {
+                var p95 = M("p95_ms");
+                return new Line("console", $"live session: append to visible row, {M("appends"):0} appends",
+                    $"p95 {Ms(p95)}", $"p50 {Ms(M("p50_ms"))}  max {Ms(M("max_ms"))}; plain SSE client p95 {Ms(M("raw_sse_p95_ms"))}, console/SSE {M("ratio"):0.0}x",
+                    $"p95 < {ConsoleBench.LiveP95TargetMs:0} ms", Status(p95 < ConsoleBench.LiveP95TargetMs, p95));
+            }
             default:
                 return new Line(parts[0], "-", "n/a", "", "", "");
         }

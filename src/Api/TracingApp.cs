@@ -5,11 +5,13 @@ using Microsoft.AspNetCore.Diagnostics;
 using Scalar.AspNetCore;
 using Tracing.Api.Access;
 using Tracing.Api.Artifacts;
+using Tracing.Api.ConsoleHost;
 using Tracing.Api.Events;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
 using Tracing.Api.Live;
 using Tracing.Api.Observability;
+using Tracing.Api.Otlp;
 using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
@@ -23,7 +25,14 @@ public static class TracingApp
 {
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The application name is the API assembly's, not the entry assembly's (a test host), so the static web assets
+        // manifest of the console (Tracing.Api.staticwebassets.*.json) is found wherever the host runs.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args, ApplicationName = typeof(TracingApp).Assembly.GetName().Name,
+        });
+        // Console assets (blazor.web.js, the console's CSS/JS) straight from a build output too, not only when published.
+        builder.WebHost.UseStaticWebAssets();
         var config = builder.Configuration;
         // ./tracing run starts the app from the repo root: the appsettings.json shipped beside the binary is the
         // lowest-precedence source, so log levels and defaults apply wherever the content root is.
@@ -42,7 +51,9 @@ public static class TracingApp
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAccess(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
+        builder.Services.AddTracingConsole(config, ArtifactOptions.From(config, builder.Environment.ContentRootPath).DataDir);
         builder.Services.AddTracingStream(config);
+        builder.Services.AddTracingOtlp(config);
         builder.AddTracingLimits();
         builder.AddRequestLog();
         builder.AddTracingObservability();
@@ -71,13 +82,16 @@ public static class TracingApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter(); // after authentication: buckets are per credential and workspace
+        app.UseAntiforgery();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar");
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapTracingMetrics();
         app.MapTracingApi();
+        app.MapTracingOtlp();
         app.MapLiveViewer();
+        app.MapTracingConsole();
         return app;
     }
 }

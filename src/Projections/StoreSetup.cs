@@ -69,6 +69,7 @@ public static class StoreSetup
         opts.Schema.For<Project>().SingleTenanted().Index(x => x.WorkspaceId);
         opts.Schema.For<ApiKey>().SingleTenanted();
         opts.Schema.For<StreamTicket>().SingleTenanted().UseOptimisticConcurrency(true);
+        opts.Schema.For<ConsoleSignInCode>().SingleTenanted().UseOptimisticConcurrency(true);
         opts.Schema.For<SessionHead>().MultiTenanted();
         opts.Schema.For<SessionSummary>().MultiTenanted()
             .Index(x => x.ProjectId)

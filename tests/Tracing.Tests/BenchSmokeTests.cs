@@ -35,7 +35,7 @@ public class BenchSmokeTests(ITestOutputHelper output)
             Assert.Superset(new HashSet<string?>
             {
                 "raw.copy", "raw.insert", "ingest.b1", "ingest.b10", "ingest.b100", "ingest.half",
-                "lag.probe", "lag.catchup", "replay.300", "replay.1200", "stream.5", "rebuild.all",
+                "otlp.b100", "lag.probe", "lag.catchup", "replay.300", "replay.1200", "stream.5", "rebuild.all",
             }, keys.ToHashSet());
         }
         finally

@@ -8,6 +8,8 @@ namespace Tracing.Api.Access;
 
 public static class AccessSetup
 {
+    public const string Selector = "Tracing";
+
     public const string Read = Scopes.Read;
     public const string Write = Scopes.Write;
     public const string Service = Scopes.Service;
@@ -34,8 +36,12 @@ public static class AccessSetup
         });
         services.AddSingleton<ConsoleTokens>();
         services.AddSingleton<StreamTickets>();
-        services.AddAuthentication(BearerAuthentication.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.Scheme, null);
+        // The API's paths authenticate by Bearer only; every other path (the web console) by the console cookie, which
+        // carries no API claims of its own (ADR 0018). The selector keeps the two from ever mixing.
+        services.AddAuthentication(Selector)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.Scheme, null)
+            .AddPolicyScheme(Selector, null, o => o.ForwardDefaultSelector = ctx =>
+                ConsoleHost.ConsoleSetup.IsApiPath(ctx.Request.Path) ? BearerAuthentication.Scheme : WebConsole.Client.ConsoleClaims.Scheme);
         services.AddAuthorizationBuilder()
             .AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Read))
             .AddPolicy(Write, p => p.RequireAuthenticatedUser().RequireClaim(Caller.ScopeClaim, Write))

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Marten;
 using Tracing.Api.Access;
+using Tracing.Api.ConsoleHost;
 using Tracing.Domain.Access;
 using Tracing.Projections;
 using Tracing.Workers;
@@ -11,7 +12,7 @@ namespace Tracing.Api.Cli;
 /// <summary>Operator commands run by ./tracing: keys create|revoke, schema apply.</summary>
 public static partial class Commands
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "keys" or "schema" or "analysis" or "projections" or "token";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "keys" or "schema" or "analysis" or "projections" or "token" or "console-link";
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex ValidName();
@@ -28,6 +29,7 @@ public static partial class Commands
         builder.Services.AddTracingStore(TracingSettings.Store(builder.Configuration, runDaemon: false));
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAnalysis(builder.Configuration);
+        builder.Services.AddSingleton<ConsoleSignIns>();
         using var host = builder.Build();
         var stdout = Console.Out;
         Console.SetOut(Console.Error); // Marten prints start-up notices (daemon disabled) with Console.WriteLine
@@ -42,6 +44,7 @@ public static partial class Commands
                 ["keys", "revoke", var id] => await Revoke(host.Services.GetRequiredService<KeyIssuer>(), id),
                 ["analysis", "rerun", .. var rest] => await Rerun(host.Services.GetRequiredService<AnalysisRerun>(), rest),
                 ["projections", "rebuild"] => await Rebuild(host.Services.GetRequiredService<IDocumentStore>()),
+                ["console-link", .. var rest] => await ConsoleLinkCommand.RunAsync(host.Services.GetRequiredService<ConsoleSignIns>(), builder.Configuration, rest),
                 _ => Usage(),
             };
         }
@@ -113,7 +116,8 @@ public static partial class Commands
         Console.Error.WriteLine("usage: keys create --workspace W --project P [--name N] [--scopes traces:read,traces:write]\n" +
                                 "       keys revoke KEY_ID\n       schema apply\n" +
                                 "       analysis rerun [--workspace W] [--project P] [--since ISO-TIME]\n       projections rebuild\n" +
-                                "       token --workspace W [--role admin|member|viewer] [--ttl MINUTES] [--sub S]   (development only)");
+                                "       token --workspace W [--role admin|member|viewer] [--ttl MINUTES] [--sub S]   (development only)\n" +
+                                "       console-link --workspace W [--role admin|member|viewer] [--sub S] [--url BASE]");
         return 2;
     }
 }

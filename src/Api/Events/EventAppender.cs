@@ -30,6 +30,17 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, TimeProvid
             lastSeq => valid.Count > 0 && valid.Min(e => e.Seq) > lastSeq, null, ct);
 
     /// <summary>
+    /// Appends events whose seqs the server assigns (OTLP spans): after the session's last seq, in the order given,
+    /// decided afresh on every retry. Like a batch above the last seq, the first attempt skips the key lookup: a
+    /// retried export's events collide on the unique event-id index, the commit fails as a lost race, and the next
+    /// attempt looks the keys up and reports them as duplicates. Retries are rare; the lookup would cost every export.
+    /// </summary>
+    public Task<Result> AppendAtNextAsync(string workspace, string streamKey, string sessionId,
+        IReadOnlyList<IncomingEvent> unsequenced, CancellationToken ct) =>
+        CommitAsync(workspace, streamKey, sessionId, unsequenced.Select(e => e.IdempotencyKey),
+            (lastSeq, stored) => AppendDecision.DecideAtNext(lastSeq, unsequenced, stored), _ => true, null, ct);
+
+    /// <summary>
     /// Appends one server-made event at the session's next seq (last accepted + 1, decided afresh on every retry)
     /// and stores <paramref name="alongside"/> documents in the same transaction when it is accepted.
     /// </summary>

@@ -64,14 +64,6 @@ public sealed class StreamTickets(IDocumentStore store, TimeProvider clock)
     public async Task<StreamTicket?> RedeemAsync(string ticket, CancellationToken ct)
     {
         if (!ticket.StartsWith(Prefix, StringComparison.Ordinal) || ticket.Length > 100) return null;
-        await using var session = store.LightweightSession();
-        var found = await session.LoadAsync<StreamTicket>(ApiKeyFormat.Hash(ticket), ct);
-        var now = clock.GetUtcNow();
-        if (found is null || found.UsedAt is not null || found.ExpiresAt <= now) return null;
-        found.UsedAt = now;
-        session.Store(found);
-        try { await session.SaveChangesAsync(ct); }
-        catch (Exception ex) when (LostRace.Is(ex)) { return null; }
-        return found;
+        return await SingleUseRedemption.RedeemAsync<StreamTicket>(store, ApiKeyFormat.Hash(ticket), clock.GetUtcNow(), ct);
     }
 }

@@ -7,6 +7,18 @@ public static class ProjectRoutes
 {
     public static void MapTracingProjects(this RouteGroupBuilder api)
     {
+        api.MapGet("/projects", ListProjectsEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("ListProjects").WithTags("Projects")
+            .WithSummary("The projects the caller can see (a key: its own)")
+            .Produces<ProjectList>(200);
+
+        api.MapGet("/projects/{id}/keys", ListProjectsEndpoint.Keys)
+            .RequireAuthorization(AccessSetup.Admin)
+            .WithName("ListKeys").WithTags("Projects")
+            .WithSummary("A project's API keys, without secrets (admin console token)")
+            .Produces<KeyList>(200);
+
         api.MapPost("/projects", CreateProjectEndpoint.Handle)
             .RequireAuthorization(AccessSetup.Admin)
             .WithName("CreateProject").WithTags("Projects")

@@ -1,7 +1,7 @@
 namespace Tracing.Domain.Access;
 
 /// <summary>A redeemable stream ticket, stored by the SHA-256 of its value.</summary>
-public sealed class StreamTicket
+public sealed class StreamTicket : ISingleUse
 {
     public string Id { get; set; } = "";
     public string WorkspaceId { get; set; } = "";

@@ -60,6 +60,41 @@ public static class AppendDecision
         return new AppendOutcome(accepted, duplicates, rejected, lastSeq, gaps);
     }
 
+    /// <summary>
+    /// The same rule for events whose seq the server assigns (OTLP spans): events already stored under their key are
+    /// duplicates when their content matches (the content hash leaves the seq out, since a retry gets new seqs) and
+    /// conflicts otherwise; the rest get seqs after <paramref name="lastSeq"/> in the order given.
+    /// </summary>
+    public static AppendOutcome DecideAtNext(
+        long lastSeq,
+        IReadOnlyList<IncomingEvent> unsequenced,
+        IReadOnlyDictionary<string, StoredKey> stored)
+    {
+        var sequenced = new List<IncomingEvent>(unsequenced.Count);
+        var rejected = new List<Rejection>();
+        var firstInBatch = new Dictionary<string, IncomingEvent>(StringComparer.Ordinal);
+        var duplicates = 0;
+        var next = lastSeq;
+        foreach (var e in unsequenced)
+        {
+            var earlier = stored.TryGetValue(e.IdempotencyKey, out var s) ? s.ContentHash
+                : firstInBatch.TryGetValue(e.IdempotencyKey, out var b) ? b.ContentHash : null;
+            if (earlier is not null)
+            {
+                if (earlier == e.ContentHash) duplicates++;
+                else rejected.Add(Conflict(e, KeyConflict));
+                continue;
+            }
+            var placed = e with { Seq = ++next };
+            firstInBatch[e.IdempotencyKey] = placed;
+            sequenced.Add(placed);
+        }
+        var outcome = Decide(lastSeq, sequenced, rejected, NoKeys);
+        return outcome with { Duplicates = outcome.Duplicates + duplicates };
+    }
+
+    private static readonly IReadOnlyDictionary<string, StoredKey> NoKeys = new Dictionary<string, StoredKey>();
+
     private static Rejection Conflict(IncomingEvent e, string reason) =>
         new(e.Index, e.IdempotencyKey, e.Seq, Rejection.Conflict, reason);
 }

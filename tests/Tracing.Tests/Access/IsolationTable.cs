@@ -64,6 +64,9 @@ public static class IsolationTable
 {
     private static Task<Probe> P(Probe p) => Task.FromResult(p);
 
+    private static Probe OtlpProbe(string path) => new("POST", path, Tracing.Tests.Otlp.OtlpHttp.ToOtlpJson(Tracing.Tests.Otlp.Spans.Request(
+        Tracing.Tests.Otlp.Spans.New(Tracing.Tests.Otlp.Spans.TraceId(), Tracing.Tests.Otlp.Spans.SpanId(), "probe", 0, 1))), "application/json");
+
     //                                          none expJwt othPrj othWs othWsJwt viewer service owner admin
     public static readonly Row[] Rows =
     [
@@ -71,6 +74,12 @@ public static class IsolationTable
             new Expect(401, 401, 201, 201, 201, 403, 403, 201, 201)),
         new("POST", "/api/traces/{id}/events", true, w => P(Probe.Json("POST", $"/api/traces/{w.SessionId}/events", new { seq = w.NextSeq(), type = "log" })),
             new Expect(401, 401, 404, 404, 404, 403, 403, 201, 201)),
+        // OTLP (ADR 0010): the key decides workspace and project, so another project's or workspace's key exports into its
+        // own; a console token that names the project acts in it; the viewer and the service credential lack traces:write.
+        new("POST", "/v1/traces", true, w => P(OtlpProbe("/v1/traces")),
+            new Expect(401, 401, 200, 200, 200, 403, 403, 200, 200)),
+        new("POST", "/otel/v1/traces", true, w => P(OtlpProbe("/otel/v1/traces")),
+            new Expect(401, 401, 200, 200, 200, 403, 403, 200, 200)),
         new("GET", "/api/traces/{id}/events", true, w => P(new Probe("GET", $"/api/traces/{w.SessionId}/events")),
             new Expect(401, 401, 404, 404, 404, 200, 403, 200, 200), OwnerSees: w => w.PayloadMarker),
         new("GET", "/api/traces/{id}", true, w => P(new Probe("GET", $"/api/traces/{w.SessionId}")),

@@ -69,6 +69,23 @@ public sealed class Limits
     }
 
     [Fact]
+    public async Task otlp_exports_draw_from_the_same_buckets_and_get_429_with_retry_after()
+    {
+        await using var api = await LoopbackApi.StartAsync(TinyLimits);
+        var key = await KeyAsync(api, "ws-" + Guid.NewGuid().ToString("N")[..12]);
+        var body = Google.Protobuf.MessageExtensions.ToByteArray(
+            Tracing.Tests.Otlp.Spans.Request(Tracing.Tests.Otlp.Spans.New(Tracing.Tests.Otlp.Spans.TraceId(), Tracing.Tests.Otlp.Spans.SpanId(), "s", 0, 1)));
+        var replies = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new("application/x-protobuf");
+            return key.PostAsync("/v1/traces", content);
+        }));
+        Assert.Equal(2, replies.Count(r => r.StatusCode == HttpStatusCode.OK)); // the key's burst
+        foreach (var r in replies.Where(r => r.StatusCode != HttpStatusCode.OK)) await AssertRateLimited(r, "rate-limited");
+    }
+
+    [Fact]
     public async Task ingest_is_limited_per_key_and_per_workspace_with_429_and_retry_after()
     {
         // The key buckets (5 each) hold every request here, so only the workspace bucket (3) can refuse.

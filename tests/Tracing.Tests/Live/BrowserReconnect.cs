@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using Tracing.Api.Access;
 using Tracing.Tests.Support;
 using Xunit;
@@ -11,13 +12,13 @@ using static Tracing.Tests.Support.TestClient;
 namespace Tracing.Tests.Live;
 
 /// <summary>
-/// A real browser: headless Chromium opens the API's /live page, whose EventSource authenticates with a
+/// A real browser: headless Chromium (Playwright) opens the API's /live page, whose EventSource authenticates with a
 /// single-use ticket. The server ends every connection after 2 s, so the browser reconnects on its own
 /// (same URL, spent ticket: the resume cookie authenticates it; Last-Event-ID resumes it) while events keep
 /// arriving. The page must end up with every seq exactly once, in order.
 /// </summary>
 [Collection(ApiCollection.Name)] // after the fixture has reset the schema; never beside the collection's tests
-public sealed class BrowserReconnect(ITestOutputHelper output)
+public sealed class BrowserReconnect(BrowserFixture chromium, ITestOutputHelper output)
 {
     private sealed record PageRecord(long[] Seqs, string[] Ids, int Opens, int Errors)
     {
@@ -30,7 +31,6 @@ public sealed class BrowserReconnect(ITestOutputHelper output)
     [Fact]
     public async Task a_browser_event_source_reconnects_after_server_drops_and_sees_every_event_once_in_order()
     {
-        Chromium.RequireInstalled();
         var clock = Stopwatch.StartNew();
         await using var api = await LoopbackApi.StartAsync(
             "Tracing:Stream:MaxConnectionSeconds=2", "Tracing:Stream:RetryMilliseconds=200");
@@ -46,7 +46,9 @@ public sealed class BrowserReconnect(ITestOutputHelper output)
         output.WriteLine($"api up, session + 20 events + ticket: {clock.ElapsedMilliseconds} ms");
 
         var url = new Uri(api.BaseAddress, $"/live?session={Uri.EscapeDataString(session)}&ticket={Uri.EscapeDataString(ticket)}");
-        await using var browser = await Chromium.LaunchAsync(url.ToString(), TimeSpan.FromSeconds(30));
+        await using var context = await chromium.NewContextAsync();
+        var browser = await context.NewPageAsync();
+        await browser.GotoAsync(url.ToString());
         output.WriteLine($"chromium on the page: {clock.ElapsedMilliseconds} ms");
 
         // Connected and backfilled: the first 20 events came from the ticket-authenticated first connection.
@@ -90,31 +92,21 @@ public sealed class BrowserReconnect(ITestOutputHelper output)
     }
 
     /// <summary>Reads window.__record until it satisfies the condition or the deadline passes (then fails with it).</summary>
-    private static async Task<PageRecord> PollAsync(Chromium browser, Func<PageRecord, bool> done, TimeSpan within)
+    private static async Task<PageRecord> PollAsync(IPage page, Func<PageRecord, bool> done, TimeSpan within)
     {
-        using var deadline = new CancellationTokenSource(within);
         PageRecord? last = null;
-        string? error = null;
         try
         {
-            while (true)
+            return await Eventually.UntilAsync(async () =>
             {
-                JsonElement value;
-                try { value = await browser.Page.EvaluateAsync("JSON.stringify(window.__record || null)", deadline.Token); }
-                catch (InvalidOperationException ex) { error = ex.Message; value = default; } // e.g. while the page navigates
-                if (value.ValueKind == JsonValueKind.String && value.GetString() is { } text && text != "null")
-                {
-                    last = JsonSerializer.Deserialize<PageRecord>(text, Json)!;
-                    if (done(last)) return last;
-                }
-                await Task.Delay(50, deadline.Token);
-            }
+                var text = await page.EvaluateAsync<string>("JSON.stringify(window.__record || null)");
+                if (text is not null && text != "null") last = JsonSerializer.Deserialize<PageRecord>(text, Json)!;
+                return last;
+            }, r => r is not null && done(r), within, r => r?.ToString() ?? "no record");
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        catch (TimeoutException ex)
         {
-            throw new TimeoutException(
-                $"the page's record did not get there within {within}: {last?.ToString() ?? "no record"}" +
-                (error is null ? "" : $"\nlast DevTools error: {error}") + $"\nChromium output:\n{browser.OutputTail}");
+            throw new TimeoutException($"the page's record did not get there within {within}: {ex.Message}");
         }
     }
 

@@ -73,7 +73,7 @@ public sealed class AppFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class ApiCollection : ICollectionFixture<AppFixture>
+public sealed class ApiCollection : ICollectionFixture<AppFixture>, ICollectionFixture<BrowserFixture>
 {
     public const string Name = "api";
 }

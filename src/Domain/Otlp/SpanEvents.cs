@@ -1,0 +1,121 @@
+using System.Text.Json.Nodes;
+using Tracing.Domain.Events;
+
+namespace Tracing.Domain.Otlp;
+
+/// <summary>
+/// One event a span becomes. <see cref="Role"/> names its part of the span (<c>request</c>, <c>response</c>,
+/// <c>call</c>, <c>result</c>, <c>step</c>, <c>error</c>, <c>end</c>) and is part of its idempotency key.
+/// </summary>
+public sealed record MappedEvent(string Role, string Type, DateTimeOffset Ts, JsonObject Payload);
+
+/// <summary>Turns one span into events of the existing vocabulary (docs/otlp.md has the table). Pure.</summary>
+public static class SpanEvents
+{
+    public static IReadOnlyList<MappedEvent> Map(SpanData span)
+    {
+        var a = new SpanAttributes(span.Attributes);
+        var (role, rule) = SpanRoleRules.Decide(a);
+        var error = SpanErrors.Of(span, a);
+        List<MappedEvent> events = role switch
+        {
+            SpanRole.Llm => Llm(span, a, error),
+            SpanRole.Tool => Tool(span, a, error),
+            _ => Step(span, a, role, error),
+        };
+
+        // The opening event carries where the span came from and every attribute no rule used.
+        var open = events[0].Payload;
+        open["span_name"] = span.Name;
+        open["trace_id"] = span.TraceId;
+        open["duration_ms"] = Math.Round((span.End - span.Start).TotalMilliseconds, 3);
+        open["otel"] = new JsonObject
+        {
+            ["role"] = role.ToString().ToLowerInvariant(), ["rule"] = rule, ["span_kind"] = span.Kind, ["scope"] = span.ScopeName,
+        };
+        if (OtherEvents(span) is { } others) events[^1].Payload["span_events"] = others;
+        if (a.Unused() is { } rest) open["attributes"] = rest;
+        return events;
+    }
+
+    private static List<MappedEvent> Llm(SpanData s, SpanAttributes a, JsonObject? error)
+    {
+        var model = a.Str("gen_ai.request.model", "llm.model_name");
+        var provider = a.Str("gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system");
+        var inputTokens = a.Long("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt");
+        var request = Obj(
+            ("model", model), ("provider", provider), ("operation", a.Str("gen_ai.operation.name", "llm.request.type")),
+            ("input_tokens", inputTokens), ("messages", GenAiMessages.Input(a)),
+            ("temperature", a.Json("gen_ai.request.temperature")), ("max_tokens", a.Json("gen_ai.request.max_tokens")));
+
+        var output = GenAiMessages.Output(a);
+        var reasons = a.Json("gen_ai.response.finish_reasons");
+        var raw = reasons is JsonArray { Count: > 0 } r ? GenAiMessages.TextOf(r[0]) : GenAiMessages.TextOf(reasons) ?? GenAiMessages.FinishReasonOf(output);
+        var usage = Obj(
+            ("input_tokens", inputTokens),
+            ("output_tokens", a.Long("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion")),
+            ("cache_read_input_tokens", a.Long("gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
+                "llm.token_count.prompt_details.cache_read")),
+            ("cache_creation_input_tokens", a.Long("gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens",
+                "llm.token_count.prompt_details.cache_write")),
+            ("total_tokens", a.Long("gen_ai.usage.total_tokens", "llm.usage.total_tokens", "llm.token_count.total")));
+        var response = Obj(
+            ("model", a.Str("gen_ai.response.model") ?? model), ("provider", provider), ("response_id", a.Str("gen_ai.response.id")),
+            ("content", GenAiMessages.ContentOf(output)), ("finish_reason", error is not null ? "error" : FinishReasons.Map(raw)),
+            ("finish_reasons", reasons), ("output_messages", GenAiMessages.IsPlainText(output) ? null : output), ("usage", usage.Count > 0 ? usage : null), ("error", error));
+        return [new("request", EventTypes.LlmRequest, s.Start, request), new("response", EventTypes.LlmResponse, s.End, response)];
+    }
+
+    private static List<MappedEvent> Tool(SpanData s, SpanAttributes a, JsonObject? error)
+    {
+        var tool = a.Str("gen_ai.tool.name", "tool.name", "traceloop.entity.name") ?? s.Name;
+        var callId = a.Str("gen_ai.tool.call.id", "tool_call.id");
+        var call = Obj(("tool", tool), ("call_id", callId), ("type", a.Str("gen_ai.tool.type")),
+            ("description", a.Str("gen_ai.tool.description", "tool.description")),
+            ("args", a.Json("gen_ai.tool.call.arguments", "input.value", "traceloop.entity.input")));
+        var result = Obj(("tool", tool), ("call_id", callId), ("ok", error is null),
+            ("output", a.Json("gen_ai.tool.call.result", "output.value", "traceloop.entity.output")), ("error", error));
+        return [new("call", EventTypes.ToolCall, s.Start, call), new("result", EventTypes.ToolResult, s.End, result)];
+    }
+
+    private static List<MappedEvent> Step(SpanData s, SpanAttributes a, SpanRole role, JsonObject? error)
+    {
+        var step = Obj(("name", s.Name), ("kind", role == SpanRole.Agent ? "agent" : "span"),
+            ("agent", a.Str("gen_ai.agent.name", "agent.name")), ("agent_id", a.Str("gen_ai.agent.id")),
+            ("operation", a.Str("gen_ai.operation.name")),
+            ("input", a.Json("traceloop.entity.input", "input.value")), ("output", a.Json("traceloop.entity.output", "output.value")),
+            ("ok", error is null));
+        List<MappedEvent> events = [new("step", EventTypes.AgentStep, s.Start, step)];
+        if (error is not null)
+            events.Add(new("error", EventTypes.Error, s.End, Obj(("type", error["type"]?.DeepClone()), ("message", error["message"]?.DeepClone()),
+                ("stacktrace", error["stacktrace"]?.DeepClone()), ("source", "span"))));
+        return events;
+    }
+
+    private static JsonArray? OtherEvents(SpanData s)
+    {
+        var others = s.Events.Where(e => e.Name != SpanErrors.ExceptionEvent).ToList();
+        if (others.Count == 0) return null;
+        return new JsonArray(others.Select(e => (JsonNode)Obj(("name", e.Name), ("ts", SpanData.FromUnixNano(e.TimeUnixNano).ToString("O")),
+            ("attributes", e.Attributes.Count == 0 ? null : new JsonObject(e.Attributes.OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())))))).ToArray());
+    }
+
+    /// <summary>A JSON object of the non-null fields, in the order given.</summary>
+    internal static JsonObject Obj(params (string Key, object? Value)[] fields)
+    {
+        var o = new JsonObject();
+        foreach (var (k, v) in fields)
+            switch (v)
+            {
+                case null: break;
+                case JsonNode n: o[k] = n.Parent is null ? n : n.DeepClone(); break;
+                case string str: o[k] = str; break;
+                case long l: o[k] = l; break;
+                case bool b: o[k] = b; break;
+                case double d: o[k] = d; break;
+                default: throw new ArgumentException($"unsupported value for {k}: {v.GetType()}");
+            }
+        return o;
+    }
+}

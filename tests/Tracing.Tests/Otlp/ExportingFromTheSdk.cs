@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Tracing.Tests.Support;
+using Wolverine;
+using Wolverine.Tracking;
+using Xunit;
+
+namespace Tracing.Tests.Otlp;
+
+[Collection(ApiCollection.Name)]
+public sealed class ExportingFromTheSdk(AppFixture app)
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task an_agent_trace_from_the_opentelemetry_sdk_replays_in_order_with_mapped_fields_and_is_analysed(bool json)
+    {
+        var client = await app.NewClientAsync();
+        using var exporter = new SdkExporter(app, client.Token, json);
+        var session = json ? "conv-" + Guid.NewGuid().ToString("N")[..8] : null;
+        AgentTrace.Ids ids = null!;
+        var flushed = false;
+        // Wolverine's tracking waits for the analysis the root span's end triggers (through the outbox).
+        await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).ExecuteAndWaitAsync(async Task (IMessageContext _) =>
+        {
+            ids = AgentTrace.Run(exporter.Source, session);
+            flushed = await exporter.FlushAsync();
+        });
+        Assert.True(flushed, "export failed: " + string.Join(" | ", exporter.Answers));
+        Assert.Single(exporter.SentBodies);
+        var id = session ?? ids.TraceId;
+
+        var events = await client.ReadAll(id);
+        Assert.Equal(["agent.step", "llm.request", "llm.response", "tool.call", "tool.result", "llm.request", "llm.response", "session.ended"],
+            events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), events.Select(e => e.GetProperty("seq").GetInt64()));
+
+        var step = events[0].GetProperty("payload");
+        Assert.Equal("planner", step.GetProperty("agent").GetString());
+        Assert.Equal("agent", step.GetProperty("kind").GetString());
+        Assert.Equal(ids.RootSpanId, events[0].GetProperty("span_id").GetString());
+        Assert.All(events.Skip(1).SkipLast(1), e => Assert.Equal(ids.RootSpanId, e.GetProperty("parent_span_id").GetString()));
+        Assert.Equal($"otlp:{ids.TraceId}:{ids.RootSpanId}:step", events[0].GetProperty("idempotency_key").GetString());
+
+        var request = events[1].GetProperty("payload");
+        Assert.Equal("gpt-4o", request.GetProperty("model").GetString());
+        Assert.Equal("openai", request.GetProperty("provider").GetString());
+        Assert.Equal("Weather in Paris?", request.GetProperty("messages")[0].GetProperty("parts")[0].GetProperty("content").GetString());
+        var response = events[2].GetProperty("payload");
+        Assert.Equal("gpt-4o-2024-08-06", response.GetProperty("model").GetString());
+        Assert.Equal("tool_call", response.GetProperty("finish_reason").GetString());
+        Assert.Equal(120, response.GetProperty("usage").GetProperty("input_tokens").GetInt64());
+        Assert.Equal(15, response.GetProperty("usage").GetProperty("output_tokens").GetInt64());
+        Assert.Equal("tool_call", response.GetProperty("output_messages")[0].GetProperty("parts")[0].GetProperty("type").GetString());
+
+        var call = events[3].GetProperty("payload");
+        Assert.Equal("search", call.GetProperty("tool").GetString());
+        Assert.Equal("call_1", call.GetProperty("call_id").GetString());
+        Assert.Equal("paris weather", call.GetProperty("args").GetProperty("q").GetString());
+        var result = events[4].GetProperty("payload");
+        Assert.Equal(ids.ToolSpanId, events[4].GetProperty("span_id").GetString());
+        Assert.False(result.GetProperty("ok").GetBoolean());
+        Assert.Equal("System.TimeoutException", result.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal("search timed out after 30s", result.GetProperty("error").GetProperty("message").GetString());
+
+        var second = events[6].GetProperty("payload");
+        Assert.Equal("I could not check; probably mild.", second.GetProperty("content").GetString());
+        Assert.Equal("stop", second.GetProperty("finish_reason").GetString());
+        Assert.False(second.TryGetProperty("output_messages", out _)); // one text message: its content says it all
+        Assert.Equal(100, second.GetProperty("usage").GetProperty("cache_read_input_tokens").GetInt64());
+        Assert.Equal("openai", events[5].GetProperty("payload").GetProperty("provider").GetString()); // from the older gen_ai.system
+        Assert.True(events[5].GetProperty("payload").GetProperty("attributes").GetProperty("app.flag").GetBoolean());
+        Assert.Equal("ok", events[7].GetProperty("payload").GetProperty("status").GetString());
+
+        await app.WaitForProjectionsAsync();
+        var summary = await client.Get($"/api/traces/{id}");
+        Assert.Equal(200, summary.Status);
+        Assert.Equal("planner", summary.Body.GetProperty("agent").GetString());
+        Assert.Equal("ended", summary.Body.GetProperty("status").GetString());
+
+        var analysis = await client.Get($"/api/traces/{id}/analysis");
+        Assert.Equal(200, analysis.Status);
+        Assert.Equal("session_ended", analysis.Body.GetProperty("trigger").GetString());
+        var finding = analysis.Body.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("detector").GetString() == "tool_error");
+        Assert.Equal(5, finding.GetProperty("critical_step").GetInt64());
+    }
+
+    [Fact]
+    public async Task a_child_exported_before_its_parent_is_stored_and_links_up_when_the_parent_arrives()
+    {
+        var client = await app.NewClientAsync();
+        using var exporter = new SdkExporter(app, client.Token, json: false, path: "/otel/v1/traces");
+        string traceId, rootSpan;
+        using (var root = exporter.Source.StartActivity("invoke_agent")!)
+        {
+            (traceId, rootSpan) = (root.TraceId.ToHexString(), root.SpanId.ToHexString());
+            root.SetTag("gen_ai.operation.name", "invoke_agent");
+            using (var child = exporter.Source.StartActivity("execute_tool lookup")!)
+            {
+                child.SetTag("gen_ai.operation.name", "execute_tool");
+                child.SetTag("gen_ai.tool.name", "lookup");
+            }
+            Assert.True(await exporter.FlushAsync());
+            var early = await client.ReadAll(traceId);
+            Assert.Equal(["tool.call", "tool.result"], early.Select(e => e.GetProperty("type").GetString()));
+            Assert.Equal(rootSpan, early[0].GetProperty("parent_span_id").GetString());
+        }
+        Assert.True(await exporter.FlushAsync());
+
+        var events = await client.ReadAll(traceId);
+        Assert.Equal(["tool.call", "tool.result", "agent.step", "session.ended"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(rootSpan, events[2].GetProperty("span_id").GetString());
+        await app.WaitForProjectionsAsync();
+        Assert.Equal("planner-service", (await client.Get($"/api/traces/{traceId}")).Body.GetProperty("agent").GetString());
+    }
+
+    [Fact]
+    public async Task the_readme_s_three_environment_variables_are_all_an_sdk_needs()
+    {
+        var client = await app.NewClientAsync();
+        // The README's three lines, with the test server's address; the SDK appends /v1/traces to the endpoint itself.
+        using var exporter = new SdkExporter(app, client.Token, json: false, environment: new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://localhost",
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = $"Authorization=Bearer {client.Token}",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        string traceId;
+        using (var root = exporter.Source.StartActivity("invoke_agent")!) traceId = root.TraceId.ToHexString();
+        Assert.True(await exporter.FlushAsync(), string.Join(" | ", exporter.Answers));
+        Assert.Equal(["/v1/traces"], exporter.Paths);
+        Assert.Equal(["agent.step", "session.ended"], (await client.ReadAll(traceId)).Select(e => e.GetProperty("type").GetString()));
+    }
+}

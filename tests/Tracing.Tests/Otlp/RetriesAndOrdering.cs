@@ -1,0 +1,94 @@
+using Tracing.Tests.Support;
+using Xunit;
+using static Tracing.Tests.Otlp.Spans;
+
+namespace Tracing.Tests.Otlp;
+
+[Collection(ApiCollection.Name)]
+public sealed class RetriesAndOrdering(AppFixture app)
+{
+    [Fact]
+    public async Task spans_of_one_request_get_seqs_in_start_time_order_and_a_root_end_comes_last()
+    {
+        var client = await app.NewClientAsync();
+        var (trace, root, chat, tool) = (TraceId(), SpanId(), SpanId(), SpanId());
+        // Sent in end order, as batch processors do: children first, the root last.
+        var request = Request(
+            New(trace, tool, "execute_tool", 30, 40, root, ("gen_ai.operation.name", "execute_tool"), ("gen_ai.tool.name", "grep")),
+            New(trace, chat, "chat", 10, 20, root, ("gen_ai.operation.name", "chat"), ("gen_ai.request.model", "m")),
+            New(trace, root, "invoke_agent", 0, 50, null, ("gen_ai.operation.name", "invoke_agent")));
+        Assert.Equal(200, (await OtlpHttp.ProtobufAsync(app, client.Token, request)).Status);
+
+        var events = await client.ReadAll(trace);
+        Assert.Equal(["agent.step", "llm.request", "llm.response", "tool.call", "tool.result", "session.ended"],
+            events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal([root, chat, chat, tool, tool, root], events.Select(e => e.GetProperty("span_id").GetString()));
+        Assert.Equal([1L, 2, 3, 4, 5, 6], events.Select(e => e.GetProperty("seq").GetInt64()));
+    }
+
+    [Fact]
+    public async Task a_retried_export_is_stored_once_even_when_the_retries_race()
+    {
+        var client = await app.NewClientAsync();
+        var (trace, root) = (TraceId(), SpanId());
+        var request = Request(
+            New(trace, SpanId(), "chat", 1, 2, root, ("gen_ai.operation.name", "chat"), ("gen_ai.usage.output_tokens", 7)),
+            New(trace, root, "invoke_agent", 0, 3));
+
+        Assert.Equal(200, (await OtlpHttp.ProtobufAsync(app, client.Token, request)).Status);
+        var retries = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OtlpHttp.ProtobufAsync(app, client.Token, request)));
+        Assert.All(retries, r => Assert.Equal(200, r.Status));
+        Assert.All(retries, r => Assert.Null(r.Response.PartialSuccess));
+
+        var copies = await CopiesByKeyAsync(client, trace);
+        Assert.Equal(4, copies.Count); // step, request, response, end
+        Assert.All(copies, c => Assert.Equal(1, c.Copies));
+        Assert.Equal([1L, 2, 3, 4], (await client.ReadAll(trace)).Select(e => e.GetProperty("seq").GetInt64()));
+
+        // Racing first deliveries too: the same new export sent four times at once.
+        var (trace2, root2) = (TraceId(), SpanId());
+        var fresh = Request(New(trace2, root2, "invoke_agent", 0, 3));
+        var racing = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OtlpHttp.ProtobufAsync(app, client.Token, fresh)));
+        Assert.All(racing, r => Assert.Equal(200, r.Status));
+        Assert.All(await CopiesByKeyAsync(client, trace2), c => Assert.Equal(1, c.Copies));
+        Assert.Equal(2, (await client.ReadAll(trace2)).Count);
+    }
+
+    [Fact]
+    public async Task a_span_resent_with_other_content_is_refused_not_overwritten()
+    {
+        var client = await app.NewClientAsync();
+        var (trace, span) = (TraceId(), SpanId());
+        Assert.Equal(200, (await OtlpHttp.ProtobufAsync(app, client.Token, Request(New(trace, span, "step", 0, 1, SpanId())))).Status);
+        var changed = await OtlpHttp.ProtobufAsync(app, client.Token, Request(New(trace, span, "renamed step", 0, 1, SpanId())));
+        Assert.Equal(200, changed.Status);
+        Assert.Equal(1, changed.Response.PartialSuccess.RejectedSpans);
+        Assert.Contains("idempotency_key was already used", changed.Response.PartialSuccess.ErrorMessage);
+        var events = await client.ReadAll(trace);
+        Assert.Equal("step", Assert.Single(events).GetProperty("payload").GetProperty("span_name").GetString());
+    }
+
+    [Fact]
+    public async Task concurrent_exports_to_one_session_get_distinct_gapless_seqs()
+    {
+        var client = await app.NewClientAsync();
+        var session = "chat-" + Guid.NewGuid().ToString("N")[..8];
+        // Twelve writers on one stream: the last needs up to twelve optimistic rounds, more than the appender's bound, so
+        // some may be answered 503 + Retry-After; each writer resends on 503 as OTLP clients do.
+        var replies = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            var request = Request(New(TraceId(), SpanId(), $"turn {i}", i, i + 1, SpanId(), ("session.id", session)));
+            for (var attempt = 1; ; attempt++)
+            {
+                var reply = await OtlpHttp.ProtobufAsync(app, client.Token, request);
+                if (reply.Status != 503 || attempt == 10) return reply;
+                Assert.Equal("1", reply.Headers["Retry-After"]);
+            }
+        }));
+        Assert.All(replies, r => Assert.Equal(200, r.Status));
+
+        var events = await client.ReadAll(session);
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), events.Select(e => e.GetProperty("seq").GetInt64()));
+        Assert.Equal(12, events.Select(e => e.GetProperty("payload").GetProperty("span_name").GetString()).Distinct().Count());
+    }
+}
