@@ -104,6 +104,12 @@ public static class IsolationTable
         // The signed link is a bearer capability for its TTL (ADR 0006): no credential is needed or consulted.
         new("GET", "/artifacts/{artifact_id}/content", false, w => P(new Probe("GET", w.SignedLink)),
             new Expect(200, 200, 200, 200, 200, 200, 200, 200, 200), OwnerSees: w => w.PayloadMarker, BearerCapability: true),
+        // Each credential lists what it can see: a key its own project, a console token its workspace's.
+        new("GET", "/api/projects", false, w => P(new Probe("GET", "/api/projects")),
+            new Expect(401, 401, 200, 200, 200, 200, 403, 200, 200)),
+        // Another workspace's admin lists the keys of its own project "proj", never the owner's.
+        new("GET", "/api/projects/{id}/keys", false, w => P(new Probe("GET", "/api/projects/proj/keys")),
+            new Expect(401, 401, 403, 403, 200, 403, 403, 403, 200)),
         new("POST", "/api/projects", false, w => P(Probe.Json("POST", "/api/projects", new { id = w.FreshId() })),
             new Expect(401, 401, 403, 403, 201, 403, 403, 403, 201)),
         new("POST", "/api/projects/{id}/keys", false, w => P(Probe.Json("POST", "/api/projects/proj/keys", new { name = "matrix" })),
