@@ -36,6 +36,9 @@ public sealed class BenchOptions
     public double StreamSeconds { get; private set; } = 5;
     public bool SkipStream { get; private set; }
     public bool SkipRebuild { get; private set; }
+    public long FleetEvents { get; private set; }
+    public bool FleetOnly { get; private set; }
+    public int FleetRuns { get; private set; } = 30;
     public bool Console { get; private set; }
     public int ConsoleEvents { get; private set; } = 10_000;
     public bool SkipOtlp { get; private set; }
@@ -71,6 +74,10 @@ public sealed class BenchOptions
           --stream-rates 1000,100    events/s appended in each stream case (default 1000,100)
           --stream-seconds S      appending time per stream case (default 5)
           --skip-stream / --skip-rebuild
+          --fleet                 add the search/stats/export section over 1,000,000 seeded events (issue 14; minutes)
+          --fleet-events N        the same over N events (1,000 per session; smoke: 3,000)
+          --fleet-only            run only the search/stats/export section (implies --fleet unless --fleet-events)
+          --fleet-runs N          timed requests per search filter and stats group_by (default 30)
           --console               only the web console rows: navigation to a 10,000-event timeline, live append-to-visible (Chromium)
           --console-events N      events in the console's navigated session (default 10000)
           --otlp-spans N          spans per OTLP export request (default 100)
@@ -100,6 +107,8 @@ public sealed class BenchOptions
             o.StreamRates = [50];
             o.StreamSeconds = 1;
             o.DropSchemaAfter = true;
+            o.FleetEvents = 3000;
+            o.FleetRuns = 3;
         }
 
         for (var i = 0; i < args.Length; i++)
@@ -142,6 +151,10 @@ public sealed class BenchOptions
                 case "--stream-seconds": o.StreamSeconds = Dbl(name, Value(), 0.5); break;
                 case "--skip-stream": o.SkipStream = true; break;
                 case "--skip-rebuild": o.SkipRebuild = true; break;
+                case "--fleet": o.FleetEvents = 1_000_000; break;
+                case "--fleet-events": o.FleetEvents = Int(name, Value(), 1000, 100_000_000); break;
+                case "--fleet-only": o.FleetOnly = true; if (o.FleetEvents == 0) o.FleetEvents = 1_000_000; break;
+                case "--fleet-runs": o.FleetRuns = Int(name, Value(), 1, 10_000); break;
                 case "--console": o.Console = true; break;
                 case "--console-events": o.ConsoleEvents = Int(name, Value(), 1, 1_000_000); break;
                 case "--skip-otlp": o.SkipOtlp = true; break;
@@ -165,6 +178,7 @@ public sealed class BenchOptions
         ["replay_runs"] = ReplayRuns, ["page_limit"] = PageLimit, ["seed_batch"] = SeedBatch, ["schema"] = Schema,
         ["no_daemon"] = NoDaemon, ["app_logging"] = AppLogging, ["profile"] = Profile, ["api_settings"] = ApiSettings,
         ["otlp_spans"] = OtlpSpans,
+        ["fleet_events"] = FleetEvents, ["fleet_runs"] = FleetRuns,
     };
 
     private static (string Name, string? Inline) Split(string arg)

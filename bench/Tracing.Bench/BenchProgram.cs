@@ -141,6 +141,13 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         }
         else Progress("--no-daemon: the async projection daemon is off; lag is not measured");
 
+        if (o.FleetEvents > 0) await FleetSectionAsync(host, api, ct);
+        if (o.FleetOnly)
+        {
+            Meta["wall_s"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
+            return (Rows, Meta);
+        }
+
         // Raw baselines.
         var rawDuration = TimeSpan.FromSeconds(o.RawDurationSeconds);
         Progress($"raw baseline: binary COPY, {o.Sessions} writers x batch {o.RawBatch}, {o.RawDurationSeconds} s");
@@ -297,6 +304,54 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         Meta["wall_s"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
         Meta["noise"] = new JsonArray(Noise.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
         return (Rows, Meta);
+    }
+
+    /// <summary>Search, stats and export over a seeded fleet (issue 14; docs/performance.md "Search, stats and export").</summary>
+    private async Task FleetSectionAsync(ApiHost host, ApiClient api, CancellationToken ct)
+    {
+        var fleet = new FleetBench(host, api, failures, Progress);
+        Progress($"fleet: seeding {o.FleetEvents:#,0} events ({FleetBench.EventsPerSession} per session) through the API");
+        var seeded = await fleet.SeedAsync(o.FleetEvents, Math.Max(4, o.Sessions), ct);
+        var drain = await SettleAsync(ct);
+        Progress($"  seeded {seeded.Events:#,0} events in {seeded.Elapsed.TotalSeconds:0} s; read models caught up {drain / 1000:0.0} s later");
+        Rows.Add(new Row("fleet.seed", new()
+        {
+            ["events"] = seeded.Events, ["sessions"] = seeded.Sessions, ["seed_s"] = seeded.Elapsed.TotalSeconds,
+            ["seed_events_per_s"] = seeded.Events / seeded.Elapsed.TotalSeconds, ["projection_drain_ms"] = drain,
+            ["store_events"] = double.Parse(await ScalarAsync($"select count(*) from {o.Schema}.mt_events", ct) ?? "0", CultureInfo.InvariantCulture),
+        }));
+        foreach (var (name, body) in FleetBench.Searches)
+        {
+            var cpu = await StartPhaseAsync(ct);
+            var (lat, hits) = await fleet.SearchAsync(body, o.FleetRuns, ct);
+            Rows.Add(await EndPhaseAsync(new Row(name, new()
+            {
+                ["p50_ms"] = lat.Percentile(50), ["p95_ms"] = lat.Percentile(95), ["p99_ms"] = lat.Percentile(99),
+                ["runs"] = lat.Count, ["first_page_hits"] = hits, ["target_p95_ms"] = 100,
+            }), cpu, ct));
+            Progress($"  {name}: p50 {lat.Percentile(50):0.0} ms, p95 {lat.Percentile(95):0.0} ms ({hits} hits on the first page)");
+        }
+        var all = new Latencies();
+        foreach (var groupBy in new[] { "agent", "model", "tool", "day", "hour" })
+        {
+            var lat = await fleet.StatsAsync(groupBy, o.FleetRuns, ct);
+            all.AddRange(lat);
+            Progress($"  stats {groupBy}: p50 {lat.Percentile(50):0.0} ms, p95 {lat.Percentile(95):0.0} ms");
+        }
+        Rows.Add(new Row("stats.all", new()
+        {
+            ["p50_ms"] = all.Percentile(50), ["p95_ms"] = all.Percentile(95), ["p99_ms"] = all.Percentile(99), ["runs"] = all.Count, ["target_p95_ms"] = 100,
+        }));
+        var cpuExport = await StartPhaseAsync(ct);
+        var ex = await fleet.ExportAsync(o.Schema, o.Smoke ? 1 : 3, ct);
+        Rows.Add(await EndPhaseAsync(new Row("export.jsonl", new()
+        {
+            ["events"] = ex.Events, ["mb"] = ex.Bytes / 1e6, ["api_ms"] = ex.ApiMs, ["raw_copy_ms"] = ex.RawMs,
+            ["events_per_s"] = ex.Events / (ex.ApiMs / 1000), ["raw_copy_events_per_s"] = ex.Events / (ex.RawMs / 1000),
+            ["ratio"] = ex.RawMs / ex.ApiMs, ["redacted_events_per_s"] = ex.Events / (ex.RedactedMs / 1000), ["target_ratio"] = 0.3,
+        }), cpuExport, ct));
+        Progress($"  export: {ex.Events:#,0} events raw=true {ex.Events / (ex.ApiMs / 1000):#,0} ev/s, raw COPY {ex.Events / (ex.RawMs / 1000):#,0} ev/s " +
+                 $"(ratio {ex.RawMs / ex.ApiMs:0.00}); redacted {ex.Events / (ex.RedactedMs / 1000):#,0} ev/s");
     }
 
     /// <summary>Waits until every async projection shard ("Name:Shard" rows; the HighWater* rows are daemon bookkeeping) has processed

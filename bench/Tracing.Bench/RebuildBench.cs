@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using JasperFx.Events.Daemon;
-using Marten;
+using Tracing.Domain.Rebuilds;
+using Tracing.Projections.Rebuilds;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tracing.Workers.Analysis;
@@ -8,7 +8,7 @@ using Tracing.Workers.Analysis;
 namespace Tracing.Bench;
 
 /// <summary>
-/// Rebuild: Marten's rebuild of the SessionSummary projection over every event of the bench schema, the analysis
+/// Rebuild: the blue/green rebuild of the SessionSummary projection over every event of the bench schema, the analysis
 /// rerun over the bench workspace's sessions, and a raw sequential scan of the same events for comparison.
 /// </summary>
 public static class RebuildBench
@@ -25,10 +25,16 @@ public static class RebuildBench
         await ScalarAsync(dataSource, $"select sum(octet_length(data::text)) from {schema}.mt_events", ct);
         var rawScan = events / scan.Elapsed.TotalSeconds;
 
-        var store = host.Services.GetRequiredService<IDocumentStore>();
-        using var daemon = await store.BuildProjectionDaemonAsync();
+        // The supported path (ADR 0012): a request the host's projection leader executes blue/green, timed from the
+        // request to its completion (green build, catch-up and switch).
+        var requests = host.Services.GetRequiredService<RebuildRequests>();
         var rebuild = Stopwatch.StartNew();
-        await daemon.RebuildProjectionAsync("SessionSummary", TimeSpan.FromMinutes(10), ct);
+        var request = await requests.RequestAsync(["SessionSummary"], "bench", ct);
+        var id = (request.Accepted ?? request.AlreadyActive)!.Id;
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        ProjectionRebuild? done;
+        while ((done = await requests.GetAsync(id, ct))?.IsActive != false) await tick.WaitForNextTickAsync(ct);
+        if (done.Status != RebuildStatus.Completed) throw new InvalidOperationException($"rebuild {id} {done.Status}: {done.Error}");
         var rebuildRate = events / rebuild.Elapsed.TotalSeconds;
 
         var traceEvents = await ScalarAsync(dataSource, $"select count(*) from {schema}.mt_events where type = 'trace_event'", ct);

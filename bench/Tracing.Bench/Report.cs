@@ -17,6 +17,8 @@ public static class Report
     public const double Replay10kTargetMs = 100;    // 10,000-event replay < 100 ms
     public const double LagTargetMs = 1000;         // projection lag < 1 s at half of peak (p95 of the probes, and the catch-up)
     public const double OtlpRatioTarget = 0.8;      // OTLP spans/s (100 a request) >= 0.8x native batch-100 events/s (issue 12)
+    public const double FleetTargetMs = 100;        // issue 14: search and stats p95 < 100 ms
+    public const double ExportRatioTarget = 0.3;    // issue 14: export >= 0.3x raw COPY
 
     public sealed record Line(string Section, string Case, string Value, string Detail, string Target, string Status);
 
@@ -97,6 +99,29 @@ public static class Report
                     $"{N(M("rebuild_events_per_s"))} ev/s",
                     $"projection rebuild; raw scan {N(M("raw_scan_events_per_s"))} ev/s (rebuild/raw {M("ratio") * 100:0.0}%); " +
                     $"analysis rerun {M("rerun_sessions_per_s"):0.0} sessions/s ({N(M("rerun_events_per_s"))} ev/s)" + Cpu(m), "", "");
+            case "fleet":
+                return new Line("fleet", $"seed: {N(M("events"))} events in {M("sessions"):0} sessions through the API (store: {N(M("store_events"))})",
+                    $"{N(M("seed_events_per_s"))} ev/s", $"read models caught up {Ms(M("projection_drain_ms"))} after seeding", "", "");
+            case "search":
+            {
+                var p95 = M("p95_ms");
+                return new Line("search", parts[1].Replace('_', ' '), $"p95 {Ms(p95)}",
+                    $"p50 {Ms(M("p50_ms"))}  p99 {Ms(M("p99_ms"))}, n={M("runs"):0}; {M("first_page_hits"):0} hits on page 1" + Cpu(m),
+                    parts[1] == "payload_contains" ? "" : $"p95 < {FleetTargetMs:0} ms", parts[1] == "payload_contains" ? "" : Status(p95 < FleetTargetMs, p95));
+            }
+            case "stats":
+            {
+                var p95 = M("p95_ms");
+                return new Line("stats", "group_by agent|model|tool|day|hour, 7 days", $"p95 {Ms(p95)}",
+                    $"p50 {Ms(M("p50_ms"))}  p99 {Ms(M("p99_ms"))}, n={M("runs"):0}", $"p95 < {FleetTargetMs:0} ms", Status(p95 < FleetTargetMs, p95));
+            }
+            case "export":
+            {
+                var ratio = M("ratio");
+                return new Line("export", $"jsonl, raw=true, {N(M("events"))} events ({M("mb"):0.0} MB)", $"{N(M("events_per_s"))} ev/s",
+                    $"raw COPY TO STDOUT {N(M("raw_copy_events_per_s"))} ev/s (ratio {ratio:0.00}); redacted {N(M("redacted_events_per_s"))} ev/s" + Cpu(m),
+                    $">= {ExportRatioTarget:0.0}x raw COPY", Status(ratio >= ExportRatioTarget, ratio));
+            }
             case "console" when parts[1] == "navigate":
             {
                 var p95 = M("p95_ms");

@@ -1,4 +1,5 @@
 using Tracing.Api.Access;
+using Tracing.Api.Admin;
 using Tracing.Api.Artifacts;
 using Tracing.Api.Analysis;
 using Tracing.Api.Events;
@@ -7,6 +8,9 @@ using Tracing.Api.Limits;
 using Tracing.Api.Sessions;
 using Tracing.Api.Live;
 using Tracing.Api.Projects;
+using Tracing.Api.Search;
+using Tracing.Api.Export;
+using Tracing.Api.Stats;
 
 namespace Tracing.Api;
 
@@ -48,6 +52,15 @@ public static class Routes
             .WithSummary("Read one session")
             .Produces<SessionView>(200);
 
+        api.MapDelete("/traces/{id}", DeleteSessionEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Admin)
+            .WithName("DeleteTrace").WithTags("Replay")
+            .WithSummary("Erase a session: its events, read models and artifacts (admin console token; audited)")
+            .WithDescription("The data-protection erasure request. Name the project with X-Tracing-Project or ?project_id=. " +
+                             "Hard-deletes the event stream (not archiving), the session's read models and artifact records, and " +
+                             "artifact objects no other record shares. Incident samples that quote the session are not rewritten.")
+            .Produces(204).ProducesProblem(422);
+
         api.MapGet("/sessions", ListSessionsEndpoint.Handle)
             .RequireAuthorization(AccessSetup.Read)
             .WithName("ListSessions").WithTags("Replay")
@@ -55,11 +68,12 @@ public static class Routes
             .Produces<Page<SessionView>>(200).ProducesProblem(422);
 
         api.MapPost("/traces/{id}/analyze", AnalysisEndpoints.Analyze)
-            .RequireAuthorization(AccessSetup.Write)
+            .RequireAuthorization(AccessSetup.Write).RequireCostlyLimits()
             .WithName("AnalyzeTrace").WithTags("Analysis")
             .WithSummary("Run the deterministic detectors on a session and record the result")
-            .WithDescription("Same ordered events in, same findings out. Re-running on unchanged events records nothing new (recorded: false).")
-            .Produces<AnalysisResponse>(200);
+            .WithDescription("Same ordered events in, same findings out. Re-running on unchanged events records nothing new (recorded: false). " +
+                             "A session beyond Tracing:Analysis:MaxSessionEvents / MaxSessionBytes is refused with 413.")
+            .Produces<AnalysisResponse>(200).ProducesProblem(413);
 
         api.MapGet("/traces/{id}/analysis", AnalysisEndpoints.Get)
             .RequireAuthorization(AccessSetup.Read)
@@ -75,9 +89,43 @@ public static class Routes
             .Accepts<ExternalAnalysisBody>("application/json")
             .Produces<AnalysisResponse>(200).ProducesProblem(400).ProducesProblem(415).ProducesProblem(422);
 
+        api.MapPost("/search/events", SearchEventsEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("SearchEvents").WithTags("Search")
+            .WithSummary("Search events with typed filters, cursor-paged")
+            .WithDescription(SearchOpenApi.Description)
+            .Accepts<SearchRequestBody>("application/json")
+            .Produces<SearchPage>(200).ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
+
+        api.MapGet("/stats", StatsEndpoint.Handle)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("GetStats").WithTags("Stats")
+            .WithSummary("Fleet figures per agent, model, tool, day or hour (from hourly rollups)")
+            .WithDescription("group_by is required. since rounds down and until up to whole hours (default: the last 7 days). " +
+                             "Latency percentiles are nearest-rank, read from log-bucketed histograms: within latency_relative_error " +
+                             "(1.96 %) of the exact value. cost_usd includes computed_cost_usd, the part computed from the price table.")
+            .Produces<StatsResponse>(200).ProducesProblem(422);
+
+        api.MapGet("/export/sessions", ExportEndpoints.Sessions)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("ExportSessions").WithTags("Export")
+            .WithSummary("Export sessions (the /api/sessions filters plus incident_id) as jsonl, json, csv or html")
+            .WithDescription(ExportDocs.Description)
+            .Produces(200, contentType: "application/x-ndjson").Produces(200, contentType: "application/json")
+            .Produces(200, contentType: "text/csv").Produces(200, contentType: "text/html").ProducesProblem(422);
+
+        api.MapGet("/traces/{id}/export", ExportEndpoints.Trace)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("ExportTrace").WithTags("Export")
+            .WithSummary("Export one session with its events as jsonl, json, csv or html")
+            .WithDescription(ExportDocs.Description)
+            .Produces(200, contentType: "application/x-ndjson").Produces(200, contentType: "application/json")
+            .Produces(200, contentType: "text/csv").Produces(200, contentType: "text/html").ProducesProblem(422);
+
         api.MapIncidents();
         api.MapTracingStream();
         api.MapTracingProjects();
+        api.MapProjectionAdmin();
 
         api.MapPost("/traces/{id}/artifacts", UploadArtifactEndpoint.Handle)
             .RequireAuthorization(AccessSetup.WriteOrService).RequireIngestLimits()
@@ -90,7 +138,7 @@ public static class Routes
                              "needs the service credential.")
             .AddOpenApiOperationTransformer(ArtifactOpenApi.DescribeUploadBody)
             .Produces<ArtifactView>(201)
-            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
+            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(507);
 
         var artifacts = app.MapGroup("/artifacts").WithTags("Artifacts");
 

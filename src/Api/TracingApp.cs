@@ -7,6 +7,7 @@ using Tracing.Api.Access;
 using Tracing.Api.Artifacts;
 using Tracing.Api.ConsoleHost;
 using Tracing.Api.Events;
+using Tracing.Api.Health;
 using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
 using Tracing.Api.Live;
@@ -15,6 +16,8 @@ using Tracing.Api.Otlp;
 using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
+using Tracing.Workers.Projections;
+using Tracing.Api.Health;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -23,7 +26,8 @@ namespace Tracing.Api;
 /// <summary>Composition root of the API host: reads as a table of contents.</summary>
 public static class TracingApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="configure">Extra registrations before the app is built (tests add log capture).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // The application name is the API assembly's, not the entry assembly's (a test host), so the static web assets
         // manifest of the console (Tracing.Api.staticwebassets.*.json) is found wherever the host runs.
@@ -42,22 +46,33 @@ public static class TracingApp
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddTracingStore(TracingSettings.Store(config, TracingSettings.RunBackground(config)))
+        var runBackground = TracingSettings.RunBackground(config);
+        builder.Services.AddTracingStore(TracingSettings.Store(config, runBackground))
             .IntegrateWithWolverine();
+        builder.Services.AddTracingProjectionOperations(config, runBackground);
         builder.Services.AddTracingAnalysis(config);
         builder.Services.AddTracingIncidents(config);
         builder.Host.UseWolverine(opts => opts.ConfigureTracing());
         builder.Services.AddSingleton<EventAppender>();
+        builder.Services.AddSingleton(ReplayOptions.From(config));
+        builder.Services.AddSingleton<Tracing.Api.Sessions.SessionEraser>();
+        builder.Services.AddSingleton(Tracing.Api.Sessions.RetentionOptions.From(config));
+        builder.Services.AddSingleton<Tracing.Api.Sessions.RetentionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Tracing.Api.Sessions.RetentionJob>());
+        builder.Services.AddSingleton<Tracing.Api.Incidents.FixProposalWaiter>();
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAccess(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingArtifacts(config, builder.Environment.ContentRootPath);
         builder.Services.AddTracingConsole(config, ArtifactOptions.From(config, builder.Environment.ContentRootPath).DataDir);
         builder.Services.AddTracingStream(config);
         builder.Services.AddTracingOtlp(config);
+        builder.Services.AddSingleton(Tracing.Api.Export.ExportOptions.From(config));
         builder.AddTracingLimits();
         builder.AddRequestLog();
         builder.AddTracingObservability();
         builder.Services.AddTracingProblemDetails();
+        builder.Services.AddExceptionHandler<StoreOutageHandler>();
+        builder.Services.AddTracingHealth();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -70,11 +85,14 @@ public static class TracingApp
             return Task.CompletedTask;
         }));
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         // Resolved now so a missing signing secret is reported, and an unwritable data folder fails, at start-up.
         app.Services.GetRequiredService<SigningKey>();
+        app.Services.GetRequiredService<ServiceCredential>();
         app.Services.GetRequiredService<IArtifactStore>();
         app.ReportAccess();
+        app.UseTrustedForwardedHeaders();
         app.UseRequestIds();
         app.UseRequestLog();
         app.UseExceptionHandler();
@@ -86,7 +104,7 @@ public static class TracingApp
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/scalar");
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapTracingHealth();
         app.MapTracingMetrics();
         app.MapTracingApi();
         app.MapTracingOtlp();

@@ -2,14 +2,15 @@ using Tracing.Projections;
 
 namespace Tracing.Api;
 
-/// <summary>Configuration: TRACING_DB (a PostgreSQL connection string), Tracing:Schema, Tracing:RunBackground.</summary>
+/// <summary>Configuration: TRACING_DB (a PostgreSQL connection string), Tracing:Schema, Tracing:RunBackground, Tracing:DaemonLockId (Marten's HotCold lock id; set a distinct one per installation sharing a database).</summary>
 public static class TracingSettings
 {
     public static TracingStoreSettings Store(IConfiguration config, bool runDaemon)
     {
         var cs = config["TRACING_DB"] ?? config.GetConnectionString("tracing")
             ?? throw new InvalidOperationException("Set TRACING_DB to a PostgreSQL connection string (./tracing run does it for you).");
-        return new TracingStoreSettings(cs, runDaemon, config["Tracing:Schema"] ?? "tracing");
+        return new TracingStoreSettings(cs, runDaemon, config["Tracing:Schema"] ?? "tracing", config.GetValue<int?>("Tracing:DaemonLockId"))
+            { Prices = Tracing.Workers.Fleet.PricingSettings.From(config) };
     }
 
     public static bool RunBackground(IConfiguration config) => config.GetValue("Tracing:RunBackground", true);

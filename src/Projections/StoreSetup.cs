@@ -13,13 +13,21 @@ using Tracing.Projections.Analysis;
 using Tracing.Domain.Events;
 using Tracing.Domain.Sessions;
 using Tracing.Projections.Events;
+using Tracing.Projections.Fleet;
+using Tracing.Domain.Fleet;
+using Tracing.Domain.Rebuilds;
 using Tracing.Projections.Incidents;
+using Tracing.Projections.Rebuilds;
 using Tracing.Projections.Sessions;
 using Weasel.Core;
 
 namespace Tracing.Projections;
 
-public sealed record TracingStoreSettings(string ConnectionString, bool RunDaemon, string Schema = "tracing");
+public sealed record TracingStoreSettings(string ConnectionString, bool RunDaemon, string Schema = "tracing", int? DaemonLockId = null)
+{
+    /// <summary>Model prices for computed cost (ADR 0020); the built-in defaults unless configured.</summary>
+    public PriceTable Prices { get; init; } = PriceTable.Defaults;
+}
 
 /// <summary>The Marten event store and document configuration: one place, one extension.</summary>
 public static class StoreSetup
@@ -32,21 +40,39 @@ public static class StoreSetup
         this IServiceCollection services, TracingStoreSettings settings)
     {
         var dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
-        services.AddSingleton(dataSource);
+        services.AddSingleton(_ => dataSource); // a factory registration: the host disposes it (and its idle pooled connections) on shutdown
         services.AddSingleton(settings);
         services.AddSingleton<EventLog>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<ProjectionProgress>();
+        services.AddSingleton<SearchReader>();
+        services.AddSingleton<StatsReader>();
+        services.AddSingleton<AsyncProjectionCatalog>();
+        services.AddSingleton<RebuildRequests>();
         services.AddSingleton<ShardProgress>();
         // Registered before Marten's hosted services so the schema exists before the daemon starts.
         services.AddHostedService<SchemaInitializer>();
 
-        var marten = services.AddMarten(opts => opts.ConfigureTracing(dataSource, settings.Schema));
+        var marten = services.AddMarten(opts =>
+        {
+            opts.ConfigureTracing(dataSource, settings.Schema, settings.Prices);
+            // Only when configured (Tracing:DaemonLockId): Marten's high-water gap detection recognises its own leader
+            // sessions by the lock ids it derives, and a non-default base id was seen to break that (ADR 0012).
+            if (settings.DaemonLockId is { } lockId) opts.Projections.DaemonLockId = lockId;
+        });
         if (settings.RunDaemon) marten.AddAsyncDaemon(DaemonMode.HotCold);
         return marten;
     }
 
-    public static void ConfigureTracing(this StoreOptions opts, NpgsqlDataSource dataSource, string schema)
+    /// <summary>A stable (FNV-1a) id derived from <paramref name="schema"/>, for this installation's own advisory locks.</summary>
+    public static int SchemaLockIdFor(string schema)
+    {
+        var h = 2166136261u;
+        foreach (var c in "tracing.daemon:" + schema) h = (h ^ c) * 16777619u;
+        return (int)(h & 0x3FFFFFFF) + 1;
+    }
+
+    public static void ConfigureTracing(this StoreOptions opts, NpgsqlDataSource dataSource, string schema, PriceTable? prices = null)
     {
         opts.Connection(dataSource);
         opts.DatabaseSchemaName = schema;
@@ -76,12 +102,14 @@ public static class StoreSetup
             .Index(x => x.CreatedPosition);
 
         opts.Schema.For<Artifact>().MultiTenanted();
+        opts.Schema.For<ProjectionRebuild>().SingleTenanted();
 
         opts.Projections.Add<SessionHeadProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Async);
         opts.Schema.For<AnalysisView>().MultiTenanted().Index(x => x.ProjectId);
         opts.Projections.Add<AnalysisViewProjection>(ProjectionLifecycle.Async);
         opts.ConfigureIncidents();
+        opts.ConfigureFleet(schema, prices ?? PriceTable.Defaults);
     }
 }
 
@@ -92,6 +120,7 @@ internal sealed class SchemaInitializer(IDocumentStore store, NpgsqlDataSource d
     {
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await TraceEventIndex.EnsureAsync(dataSource, settings.Schema, ct);
+        await FleetTables.EnsureAsync(dataSource, settings.Schema, ct);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

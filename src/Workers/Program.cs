@@ -1,6 +1,7 @@
 using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
+using Tracing.Workers.Projections;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -10,9 +11,12 @@ var builder = Host.CreateApplicationBuilder(args);
 var cs = builder.Configuration["TRACING_DB"]
     ?? throw new InvalidOperationException("Set TRACING_DB to a PostgreSQL connection string.");
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddTracingStore(new TracingStoreSettings(cs, RunDaemon: true, builder.Configuration["Tracing:Schema"] ?? "tracing"))
+builder.Services.AddTracingStore(new TracingStoreSettings(cs, RunDaemon: true, builder.Configuration["Tracing:Schema"] ?? "tracing",
+    builder.Configuration.GetValue<int?>("Tracing:DaemonLockId"))
+    { Prices = Tracing.Workers.Fleet.PricingSettings.From(builder.Configuration) })
     .IntegrateWithWolverine();
 builder.Services.AddTracingAnalysis(builder.Configuration);
 builder.Services.AddTracingIncidents(builder.Configuration);
+builder.Services.AddTracingProjectionOperations(builder.Configuration, runDaemon: true);
 builder.UseWolverine(opts => opts.ConfigureTracing());
 await builder.Build().RunAsync();

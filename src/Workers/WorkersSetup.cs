@@ -16,6 +16,10 @@ public static class WorkersSetup
         var settings = new DetectorSettings();
         config.GetSection("Tracing:Detectors").Bind(settings);
         services.AddSingleton(new DetectorSet(settings));
+        var limits = new AnalysisLimits();
+        config.GetSection("Tracing:Analysis").Bind(limits);
+        services.AddSingleton(limits);
+        services.AddSingleton<SessionSize>();
         services.AddSingleton<SessionAnalyzer>();
         services.AddSingleton<AnalysisRerun>();
         return services;

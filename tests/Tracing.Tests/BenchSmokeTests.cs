@@ -36,6 +36,7 @@ public class BenchSmokeTests(ITestOutputHelper output)
             {
                 "raw.copy", "raw.insert", "ingest.b1", "ingest.b10", "ingest.b100", "ingest.half",
                 "otlp.b100", "lag.probe", "lag.catchup", "replay.300", "replay.1200", "stream.5", "rebuild.all",
+                "fleet.seed", "search.tool_timeouts", "search.slow_model_by_time", "search.agent_errors", "stats.all", "export.jsonl",
             }, keys.ToHashSet());
         }
         finally

@@ -26,6 +26,7 @@ public static class AccessSetup
     public static IServiceCollection AddTracingAccess(this IServiceCollection services, IConfiguration config, string contentRoot)
     {
         services.AddSingleton<ApiKeyDirectory>();
+        services.AddSingleton<CredentialCheck>();
         services.AddSingleton<ProjectDirectory>();
         services.AddSingleton(sp => new ServiceCredential(sp.GetRequiredService<IConfiguration>()["Tracing:ServiceToken"]));
         services.AddSingleton(JwtSettings.From(config, contentRoot));

@@ -11,21 +11,31 @@ namespace Tracing.Api.Access;
 public sealed class ApiKeyDirectory(IDocumentStore store, TimeProvider clock)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
-    private readonly ConcurrentDictionary<string, (ApiKey Key, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ApiKey Key, DateTimeOffset LoadedAt)> _cache = new(StringComparer.Ordinal);
 
     public async Task<ApiKey?> ResolveAsync(string token, CancellationToken ct)
     {
         if (!ApiKeyFormat.TryParse(token, out var id, out var secret)) return null;
+        var key = await LoadAsync(id, CacheFor, ct);
+        return key is { RevokedAt: null } && ApiKeyFormat.Matches(key, secret) ? key : null;
+    }
+
+    /// <summary>
+    /// Whether key <paramref name="id"/> still exists unrevoked, from a record at most <paramref name="maxAge"/> old:
+    /// open streams and stream tickets recheck the key that issued them (many streams of one key share one load).
+    /// </summary>
+    public async Task<bool> IsActiveAsync(string id, TimeSpan maxAge, CancellationToken ct) =>
+        await LoadAsync(id, maxAge, ct) is { RevokedAt: null };
+
+    private async Task<ApiKey?> LoadAsync(string id, TimeSpan maxAge, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
-        if (!_cache.TryGetValue(id, out var hit) || hit.Until < now)
-        {
-            await using var session = store.QuerySession();
-            var key = await session.LoadAsync<ApiKey>(id, ct);
-            if (key is null) { _cache.TryRemove(id, out _); return null; }
-            hit = (key, now + CacheFor);
-            _cache[id] = hit;
-        }
-        return hit.Key.RevokedAt is null && ApiKeyFormat.Matches(hit.Key, secret) ? hit.Key : null;
+        if (_cache.TryGetValue(id, out var hit) && now - hit.LoadedAt < maxAge) return hit.Key;
+        await using var session = store.QuerySession();
+        var key = await session.LoadAsync<ApiKey>(id, ct);
+        if (key is null) { _cache.TryRemove(id, out _); return null; }
+        _cache[id] = (key, now);
+        return key;
     }
 
     public void Forget(string id) => _cache.TryRemove(id, out _);

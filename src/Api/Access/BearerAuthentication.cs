@@ -42,6 +42,7 @@ public sealed class BearerAuthentication(
             new(ClaimTypes.Name, "key:" + key.Id),
             new(Caller.WorkspaceClaim, key.WorkspaceId),
             new(Caller.ProjectClaim, key.ProjectId),
+            new(Caller.KeyClaim, key.Id),
         };
         // A key carries only key scopes, whatever its record says (admin and service are never a key's).
         claims.AddRange(key.Scopes.Where(Scopes.KeyScopes.Contains).Select(s => new Claim(Caller.ScopeClaim, s)));
@@ -91,6 +92,8 @@ public sealed class BearerAuthentication(
             new(Caller.RoleClaim, grant.Role),
         };
         if (project is not null) claims.Add(new Claim(Caller.ProjectClaim, project));
+        if (jwt.Payload.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var expSeconds))
+            claims.Add(new Claim(Caller.ExpiresClaim, expSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         claims.AddRange(Roles.ScopesOf(grant.Role).Select(s => new Claim(Caller.ScopeClaim, s)));
         return Success(claims);
     }
@@ -119,6 +122,9 @@ public sealed class BearerAuthentication(
         var claims = new List<Claim> { new(ClaimTypes.Name, ticket.Actor), new(Caller.WorkspaceClaim, ticket.WorkspaceId) };
         if (redeemed) claims.Add(new Claim(StreamTickets.RedeemedClaim, "1"));
         if (ticket.ProjectId is not null) claims.Add(new Claim(Caller.ProjectClaim, ticket.ProjectId));
+        if (ticket.KeyId is not null) claims.Add(new Claim(Caller.KeyClaim, ticket.KeyId));
+        if (ticket.CredentialExpiresAt is { } until)
+            claims.Add(new Claim(Caller.ExpiresClaim, until.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
         claims.AddRange(ticket.Scopes.Select(s => new Claim(Caller.ScopeClaim, s)));
         return Success(claims);
     }

@@ -34,9 +34,14 @@ public sealed record JwtSettings(
         if (secret is not null && System.Text.Encoding.UTF8.GetByteCount(secret) < MinSecretBytes)
             throw new InvalidOperationException($"Tracing:Jwt:Secret must be at least {MinSecretBytes} bytes (HS256 needs a 256-bit key).");
         var defaults = new MembershipClaims();
+        var (jwks, authority, issuer) = (NullIfEmpty(section["JwksUrl"]), NullIfEmpty(section["Authority"]), NullIfEmpty(section["Issuer"]));
+        // Keys from a JWKS document or discovery may sign tokens of other issuers too (a shared identity provider, other
+        // tenants of it): without an issuer to match, any of them would be accepted.
+        if ((jwks is not null || authority is not null) && issuer is null)
+            throw new InvalidOperationException("Tracing:Jwt:Issuer is required when Tracing:Jwt:JwksUrl or Tracing:Jwt:Authority is set.");
         return new JwtSettings(
-            secret, NullIfEmpty(section["JwksUrl"]), NullIfEmpty(section["Authority"]),
-            NullIfEmpty(section["Audience"]) ?? DefaultAudience, NullIfEmpty(section["Issuer"]),
+            secret, jwks, authority,
+            NullIfEmpty(section["Audience"]) ?? DefaultAudience, issuer,
             new MembershipClaims(
                 NullIfEmpty(section["WorkspaceClaim"]) ?? defaults.WorkspaceClaim,
                 NullIfEmpty(section["RoleClaim"]) ?? defaults.RoleClaim,

@@ -14,7 +14,12 @@ public sealed partial class ServiceCredential(string? token)
     public const string WorkspaceHeader = "X-Tracing-Workspace";
     public const string ProjectHeader = "X-Tracing-Project";
 
-    private readonly byte[]? _digest = string.IsNullOrEmpty(token) ? null : Digest(token);
+    /// <summary>A bearer secret shorter than this is guessable in practice: refused at start-up.</summary>
+    public const int MinLength = 32;
+
+    private readonly byte[]? _digest = string.IsNullOrEmpty(token) ? null
+        : token.Length < MinLength ? throw new InvalidOperationException($"Tracing:ServiceToken must be at least {MinLength} characters.")
+        : Digest(token);
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex ValidName();

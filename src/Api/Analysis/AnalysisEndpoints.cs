@@ -13,11 +13,14 @@ namespace Tracing.Api.Analysis;
 public static class AnalysisEndpoints
 {
     /// <summary>Runs the detectors through Wolverine and answers with the analysis (recorded: false when unchanged).</summary>
-    public static async Task<IResult> Analyze(string id, Caller caller, IMessageBus bus, CancellationToken ct)
+    public static async Task<IResult> Analyze(string id, Caller caller, IMessageBus bus, AnalysisLimits limits, CancellationToken ct)
     {
         if (SessionScope.Check(caller, id, out var project) is { } denied) return denied;
         var outcome = await bus.InvokeAsync<AnalysisOutcome>(
             new AnalyzeSession(caller.WorkspaceId, project, id, "on_demand", caller.Actor), ct);
+        if (outcome.TooLarge)
+            return Problems.Problem(413, "session-too-large", "Session too large to analyse",
+                $"Trace session '{id}' is beyond what this server analyses at once ({limits.Describe()}); nothing was recorded.");
         return outcome.Found
             ? TypedResults.Ok(AnalysisResponse.From(outcome.Analysis!, outcome.Recorded))
             : Problems.SessionNotFound(id);

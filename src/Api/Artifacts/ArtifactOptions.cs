@@ -2,11 +2,16 @@ namespace Tracing.Api.Artifacts;
 
 /// <summary>
 /// Artifact configuration: <c>Tracing:DataDir</c> (default <c>.tracing/data</c> under the content root),
-/// <c>Tracing:Artifacts:MaxBytes</c> (default 25 MiB) and <c>Tracing:Artifacts:UrlTtlSeconds</c> (default 60).
+/// <c>Tracing:Artifacts:MaxBytes</c> (default 25 MiB), <c>Tracing:Artifacts:UrlTtlSeconds</c> (default 60) and
+/// <c>Tracing:Artifacts:WorkspaceQuotaBytes</c> (default 10 GiB; 0 = no quota).
 /// </summary>
 public sealed record ArtifactOptions(string DataDir, long MaxBytes, TimeSpan UrlTtl)
 {
     public const long DefaultMaxBytes = 25 * 1024 * 1024;
+    public const long DefaultWorkspaceQuotaBytes = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>Artifact bytes one workspace may hold; an upload past it is refused with 507 (0 = no quota).</summary>
+    public long WorkspaceQuotaBytes { get; init; } = DefaultWorkspaceQuotaBytes;
     public const int DefaultUrlTtlSeconds = 60;
 
     /// <summary>Room for multipart framing and form fields around the file part.</summary>
@@ -24,6 +29,8 @@ public sealed record ArtifactOptions(string DataDir, long MaxBytes, TimeSpan Url
         var ttl = config.GetValue("Tracing:Artifacts:UrlTtlSeconds", DefaultUrlTtlSeconds);
         if (maxBytes < 1) throw new InvalidOperationException("Tracing:Artifacts:MaxBytes must be at least 1.");
         if (ttl < 1) throw new InvalidOperationException("Tracing:Artifacts:UrlTtlSeconds must be at least 1.");
-        return new ArtifactOptions(dataDir, maxBytes, TimeSpan.FromSeconds(ttl));
+        var quota = config.GetValue("Tracing:Artifacts:WorkspaceQuotaBytes", DefaultWorkspaceQuotaBytes);
+        if (quota < 0) throw new InvalidOperationException("Tracing:Artifacts:WorkspaceQuotaBytes must be 0 (no quota) or more.");
+        return new ArtifactOptions(dataDir, maxBytes, TimeSpan.FromSeconds(ttl)) { WorkspaceQuotaBytes = quota };
     }
 }

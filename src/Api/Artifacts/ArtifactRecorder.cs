@@ -15,6 +15,13 @@ namespace Tracing.Api.Artifacts;
 /// </summary>
 public sealed class ArtifactRecorder(EventAppender appender, IDocumentStore store, TimeProvider clock)
 {
+    /// <summary>The artifact bytes the caller's workspace holds (a sum over its artifact records).</summary>
+    public async Task<long> WorkspaceBytesAsync(Caller caller, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(caller.WorkspaceId);
+        return await session.Query<Tracing.Domain.Artifacts.Artifact>().SumAsync(a => a.Size, ct);
+    }
+
     public async Task<bool> SessionExistsAsync(Caller caller, string sessionId, CancellationToken ct)
     {
         await using var session = store.QuerySession(caller.WorkspaceId);

@@ -36,6 +36,9 @@ public static class UploadArtifactEndpoint
 
         var limit = options.MaxBytes + (multipart ? ArtifactOptions.MultipartAllowance : 0);
         if (request.ContentLength > limit) return Problems.TooLarge($"The artifact exceeds the limit of {options.MaxBytes} bytes.");
+        var used = options.WorkspaceQuotaBytes > 0 ? await recorder.WorkspaceBytesAsync(caller, ct) : 0;
+        var declared = Math.Max(1, (request.ContentLength ?? 1) - (multipart ? ArtifactOptions.MultipartAllowance : 0));
+        if (QuotaExceeded(options, used, declared) is { } full) return full; // refused before reading the body
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
             bodySize.MaxRequestBodySize = limit;
 
@@ -60,6 +63,7 @@ public static class UploadArtifactEndpoint
             var (artifactSeq, seqError) = ArtifactInput.Seq(upload.Seq);
             if (seqError is not null) return Problems.Validation("seq", seqError);
             if (upload.File.Size == 0) return Problems.Validation("file", "The artifact is empty.");
+            if (QuotaExceeded(options, used, upload.File.Size) is { } full2) return full2;
 
             var (type, typeError) = ContentTypeDecision.Decide(upload.DeclaredType, upload.FileName, upload.File.Head, upload.File.Complete);
             if (typeError is not null) return Problems.UnsupportedMediaType(typeError);
@@ -68,4 +72,14 @@ public static class UploadArtifactEndpoint
             return await recorder.RecordAsync(caller, id, stored, type!, artifactKind!, artifactSeq, ct);
         }
     }
+
+    /// <summary>
+    /// 507 when the workspace's artifacts plus this one pass <see cref="ArtifactOptions.WorkspaceQuotaBytes"/>. Checked
+    /// against the stored sum before the upload is kept; concurrent uploads can overshoot by what is in flight.
+    /// </summary>
+    private static IResult? QuotaExceeded(ArtifactOptions options, long used, long incoming) =>
+        options.WorkspaceQuotaBytes > 0 && used + incoming > options.WorkspaceQuotaBytes
+            ? Problems.Problem(507, "artifact-quota-exceeded", "Artifact quota exceeded",
+                $"This workspace holds {used} bytes of artifacts; its quota is {options.WorkspaceQuotaBytes} bytes. Nothing was stored.")
+            : null;
 }

@@ -17,10 +17,13 @@ public static partial class Commands
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex ValidName();
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <param name="configure">Extra configuration (tests point the CLI at their database and schema).</param>
+    /// <param name="output">Where commands that report progress write (standard output by default).</param>
+    public static async Task<int> RunAsync(string[] args, Action<IConfigurationBuilder>? configure = null, TextWriter? output = null)
     {
         if (args[0] == "token") return TokenCommand.Run(args[1..]); // needs no database
         var builder = Host.CreateApplicationBuilder();
+        configure?.Invoke(builder.Configuration);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // stdout carries only the command's result (README: `keys create ... | tail -1` is the key): logs go to stderr.
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
@@ -43,7 +46,7 @@ public static partial class Commands
                 ["keys", "create", .. var rest] => await CreateKey(host.Services.GetRequiredService<KeyIssuer>(), rest),
                 ["keys", "revoke", var id] => await Revoke(host.Services.GetRequiredService<KeyIssuer>(), id),
                 ["analysis", "rerun", .. var rest] => await Rerun(host.Services.GetRequiredService<AnalysisRerun>(), rest),
-                ["projections", "rebuild"] => await Rebuild(host.Services.GetRequiredService<IDocumentStore>()),
+                ["projections", "rebuild", .. var rest] => await RebuildCommand.RunAsync(host.Services, builder.Configuration, rest, output ?? Console.Out),
                 ["console-link", .. var rest] => await ConsoleLinkCommand.RunAsync(host.Services.GetRequiredService<ConsoleSignIns>(), builder.Configuration, rest),
                 _ => Usage(),
             };
@@ -89,19 +92,6 @@ public static partial class Commands
         return 0;
     }
 
-    /// <summary>Rebuilds the async read models from the event log (ADR 0007).</summary>
-    private static async Task<int> Rebuild(IDocumentStore store)
-    {
-        using var daemon = await store.BuildProjectionDaemonAsync();
-        foreach (var name in new[] { "SessionSummary", "AnalysisView", "Incident" })
-        {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            await daemon.RebuildProjectionAsync(name, TimeSpan.FromMinutes(30), CancellationToken.None);
-            Console.WriteLine($"rebuilt {name} in {watch.Elapsed.TotalSeconds:F1} s");
-        }
-        return 0;
-    }
-
     private static Dictionary<string, string> Options(string[] rest)
     {
         var d = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -115,7 +105,7 @@ public static partial class Commands
     {
         Console.Error.WriteLine("usage: keys create --workspace W --project P [--name N] [--scopes traces:read,traces:write]\n" +
                                 "       keys revoke KEY_ID\n       schema apply\n" +
-                                "       analysis rerun [--workspace W] [--project P] [--since ISO-TIME]\n       projections rebuild\n" +
+                                "       analysis rerun [--workspace W] [--project P] [--since ISO-TIME]\n       projections rebuild [--projection NAME]...\n" +
                                 "       token --workspace W [--role admin|member|viewer] [--ttl MINUTES] [--sub S]   (development only)\n" +
                                 "       console-link --workspace W [--role admin|member|viewer] [--sub S] [--url BASE]");
         return 2;

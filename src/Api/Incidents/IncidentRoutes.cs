@@ -1,3 +1,4 @@
+using Tracing.Api.Limits;
 using Tracing.Api.Access;
 using Tracing.Api.Audit;
 using Tracing.Api.Projects;
@@ -32,13 +33,17 @@ public static class IncidentRoutes
             .Produces<IncidentView>(200).ProducesProblem(400).ProducesProblem(412).ProducesProblem(415).ProducesProblem(422);
 
         api.MapPost("/incidents/{id}/fix-agent", FixAgentEndpoint.Handle)
-            .RequireAuthorization(AccessSetup.IncidentsWrite)
+            .RequireAuthorization(AccessSetup.IncidentsWrite).RequireCostlyLimits()
             .WithName("DispatchFixAgent").WithTags("Incidents")
-            .WithSummary("Ask the fix agent for a plan and a diff against the project's agent config (answer on the incident)")
-            .Produces<FixDispatchView>(202);
+            .WithSummary("Ask the fix agent for a plan and a diff against the project's agent config")
+            .WithDescription("Answers 200 with the plan and diff (mode model, or the labelled fallback with its reason) when the " +
+                             "proposal lands within Tracing:FixAgent:WaitSeconds (default: the model timeout + 5 s); otherwise 202 " +
+                             "with Location: the incident, whose fix_proposal shows it when it lands. While a dispatch is pending, " +
+                             "further requests join it rather than calling the model again.")
+            .Produces<FixAnswerView>(200).Produces<FixDispatchView>(202);
 
         api.MapPost("/incidents/{id}/regression-runs", RegressionRunEndpoints.Create)
-            .RequireAuthorization(AccessSetup.IncidentsWrite)
+            .RequireAuthorization(AccessSetup.IncidentsWrite).RequireCostlyLimits()
             .WithName("StartRegressionRun").WithTags("Incidents")
             .WithSummary("Replay the incident's sessions and later ones through the current detectors: fixed, not_fixed or inconclusive")
             .Accepts<RegressionRunInput>("application/json")

@@ -44,7 +44,10 @@ public static class RegressionRunEndpoints
             var missing = ids.Where(s => !found.Contains(s)).ToList();
             if (missing.Count > 0)
                 return Problems.Validation("after.session_ids", "sessions not visible to this credential: " + string.Join(", ", missing.Take(10)));
+            // Named sessions are after-sessions, whether or not the incident projection has absorbed them yet: the
+            // before phase is the incident's sessions minus these, so its timing cannot move them (issue 13, item 8).
             after = [.. ids];
+            before = before.Where(s => !after.Contains(s)).ToList();
         }
         else
         {
@@ -53,8 +56,9 @@ public static class RegressionRunEndpoints
                 .Where(h => h.ProjectId == incident.ProjectId && h.CreatedAt >= since)
                 .OrderBy(h => h.CreatedAt).Take(MaxSinceSessions + before.Count)
                 .Select(h => h.SessionId).ToListAsync(ct)).ToList();
+            // A time window: the incident's own known-bad sessions stay the baseline.
+            after = after.Where(s => !before.Contains(s)).Take(MaxSinceSessions).ToList();
         }
-        after = after.Where(s => !before.Contains(s)).Take(MaxSinceSessions).ToList();
 
         var now = clock.GetUtcNow();
         var run = new RegressionRun

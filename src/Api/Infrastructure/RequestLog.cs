@@ -15,7 +15,21 @@ public static class RequestLog
 
     /// <summary>The query string with the values of credential-bearing parameters replaced. Pure.</summary>
     public static string Redact(IQueryCollection query) =>
-        query.Count == 0 ? "" : "?" + string.Join("&", query.Select(q => q.Key + "=" + (Secret.Contains(q.Key) ? "***" : q.Value.ToString())));
+        query.Count == 0 ? "" : "?" + string.Join("&", query.Select(q => Printable(q.Key) + "=" + (Secret.Contains(q.Key) ? "***" : Printable(q.Value.ToString()))));
+
+    /// <summary>
+    /// Control characters (CR, LF, ...) from a decoded path or query escaped as <c>\xNN</c>, so a request cannot forge
+    /// log lines in plain-text sinks. Pure.
+    /// </summary>
+    public static string Printable(string s)
+    {
+        if (!s.Any(char.IsControl)) return s;
+        var b = new System.Text.StringBuilder(s.Length + 8);
+        foreach (var c in s)
+            if (char.IsControl(c)) b.Append("\\x").Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            else b.Append(c);
+        return b.ToString();
+    }
 
     public static WebApplicationBuilder AddRequestLog(this WebApplicationBuilder builder)
     {
@@ -38,7 +52,7 @@ public static class RequestLog
             try { await next(ctx); }
             finally
             {
-                log.LogDebug("{Method} {Path}{Query} {Status} {ElapsedMs:F1} ms", ctx.Request.Method, ctx.Request.Path,
+                log.LogDebug("{Method} {Path}{Query} {Status} {ElapsedMs:F1} ms", ctx.Request.Method, Printable(ctx.Request.Path.ToString()),
                     Redact(ctx.Request.Query), ctx.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         });

@@ -12,6 +12,9 @@ public sealed class IngestLimited;
 /// <summary>Marks the live stream: concurrent connections per credential and workspace.</summary>
 public sealed class StreamLimited;
 
+/// <summary>Marks a costly route (stream tickets, analyze, fix-agent, regression runs): a slow token bucket per credential.</summary>
+public sealed class CostlyLimited;
+
 /// <summary>Rate limits, backpressure and request-size limits: registration and route conventions.</summary>
 public static class LimitsSetup
 {
@@ -58,7 +61,8 @@ public static class LimitsSetup
                 Buckets<IngestLimited>(LimitPartitions.Credential, BucketShape.For(rates.KeyPerSecond, rates.KeyBurst)),
                 Buckets<IngestLimited>(LimitPartitions.Workspace, BucketShape.For(rates.WorkspacePerSecond, rates.WorkspaceBurst)),
                 Connections<StreamLimited>(LimitPartitions.Credential, rates.StreamsPerKey),
-                Connections<StreamLimited>(LimitPartitions.Workspace, rates.StreamsPerWorkspace));
+                Connections<StreamLimited>(LimitPartitions.Workspace, rates.StreamsPerWorkspace),
+                Buckets<CostlyLimited>(LimitPartitions.Credential, BucketShape.PerMinute(rates.CostlyPerMinute, rates.CostlyBurst)));
         });
         return builder;
     }
@@ -68,6 +72,9 @@ public static class LimitsSetup
 
     public static RouteHandlerBuilder RequireStreamLimits(this RouteHandlerBuilder route) =>
         route.WithMetadata(new StreamLimited()).ProducesProblem(429);
+
+    public static RouteHandlerBuilder RequireCostlyLimits(this RouteHandlerBuilder route) =>
+        route.WithMetadata(new CostlyLimited()).ProducesProblem(429);
 
     private static PartitionedRateLimiter<HttpContext> Buckets<TMarker>(Func<System.Security.Claims.ClaimsPrincipal, string?> key, BucketShape shape) where TMarker : class =>
         PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
@@ -89,11 +96,14 @@ public static class LimitsSetup
     {
         var http = ctx.HttpContext;
         var stream = http.GetEndpoint()?.Metadata.GetMetadata<StreamLimited>() is not null;
+        var costly = http.GetEndpoint()?.Metadata.GetMetadata<CostlyLimited>() is not null;
         var wait = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
             ? retryAfter : TimeSpan.FromSeconds(stream ? StreamRetryAfterSeconds : 1);
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var detail = stream
+        var detail = costly
+            ? $"This operation is limited to {rates.CostlyPerMinute} per minute per credential (burst {rates.CostlyBurst}). Retry after {seconds} s."
+            : stream
             ? $"Too many open streams: at most {rates.StreamsPerKey} per credential and {rates.StreamsPerWorkspace} per workspace on this node. " +
               $"Retry after {seconds} s."
             : $"Ingest is limited to {rates.KeyPerSecond} requests/s per credential (burst {rates.KeyBurst}) and " +

@@ -18,10 +18,10 @@ namespace Tracing.Api.Live;
 /// </summary>
 public static class StreamEndpoint
 {
-    private const int PageSize = 1000;
+    private const int PageSize = 256;
 
     public static async Task<IResult> Handle(HttpContext http, Caller caller, StreamHub hub, EventFeed feed, IDocumentStore store,
-        StreamOptions options, StreamTickets tickets, CancellationToken ct,
+        StreamOptions options, StreamTickets tickets, CredentialCheck credentials, BackfillGate gate, TimeProvider clock, CancellationToken ct,
         string? project_id = null, string? session_id = null, string? types = null, string? after_seq = null)
     {
         if (project_id is not null && !caller.CanSeeProject(project_id))
@@ -56,11 +56,12 @@ public static class StreamEndpoint
             await tickets.SetResumeCookieAsync(http, caller, ct);
 
         var (subscription, from) = await hub.SubscribeAsync(filter, ct);
-        return TypedResults.ServerSentEvents(Run(http, hub, feed, options, subscription, from, streamKey, cursor, ct));
+        var watch = new CredentialWatch(caller, credentials, clock, options);
+        return TypedResults.ServerSentEvents(Run(http, hub, feed, options, gate, watch, subscription, from, streamKey, cursor, ct));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> Run(HttpContext http, StreamHub hub, EventFeed feed, StreamOptions options,
-        StreamSubscription sub, long from, string? streamKey, long cursor, [EnumeratorCancellation] CancellationToken ct)
+        BackfillGate gate, CredentialWatch watch, StreamSubscription sub, long from, string? streamKey, long cursor, [EnumeratorCancellation] CancellationToken ct)
     {
         try
         {
@@ -70,33 +71,45 @@ public static class StreamEndpoint
             var last = (Id: cursor, Ordinal: int.MaxValue);
             long readPosition = bySeq ? 0 : cursor, readSeq = bySeq ? cursor : 0;
 
-            // 1. Backfill up to the position the subscription started at.
+            // 1. Backfill up to the position the subscription started at, in pages bounded by rows and bytes; a page is
+            //    held (and its slot of the node's backfill gate) until its messages are written.
             while (true)
             {
-                var rows = bySeq
-                    ? await feed.ReadSessionAsync(sub.Filter.Tenant, streamKey!, readSeq, from, PageSize, ct)
-                    : await feed.ReadTenantAsync(sub.Filter.Tenant, sub.Filter.ProjectId, readPosition, from, PageSize, ct);
-                foreach (var row in rows)
+                await gate.EnterAsync(ct);
+                bool more;
+                try
                 {
-                    var messages = StreamMessages.From(row).ToList(); // parsed once: for the filter and the seq cursor
-                    foreach (var m in messages.Where(sub.Filter.Matches))
+                    var page = bySeq
+                        ? await feed.ReadSessionAsync(sub.Filter.Tenant, streamKey!, readSeq, from, PageSize, options.BackfillPageBytes, ct)
+                        : await feed.ReadTenantAsync(sub.Filter.Tenant, sub.Filter.ProjectId, readPosition, from, PageSize, options.BackfillPageBytes, ct);
+                    foreach (var row in page.Rows)
                     {
-                        last = m.Key(bySeq);
-                        yield return Item(m, bySeq);
+                        var messages = StreamMessages.From(row).ToList(); // parsed once: for the filter and the seq cursor
+                        foreach (var m in messages.Where(sub.Filter.Matches))
+                        {
+                            last = m.Key(bySeq);
+                            yield return Item(m, bySeq);
+                        }
+                        readPosition = row.Position;
+                        if (bySeq && messages.Count > 0) readSeq = messages[0].Seq;
                     }
-                    readPosition = row.Position;
-                    if (bySeq && messages.Count > 0) readSeq = messages[0].Seq;
+                    more = page.More || page.Rows.Count == PageSize;
                 }
-                if (rows.Count < PageSize) break;
+                finally
+                {
+                    gate.Exit();
+                }
+                if (!more) break;
+                if (!await watch.StillValidAsync(ct)) { await Comment(http, CredentialWatch.EndedComment, ct); yield break; }
             }
 
             // 2. Live: what the hub delivered above `from`, skipping anything at or below the last sent cursor
             //    (another node may have served this client further than this node's backfill reached).
             var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
-            var endAt = options.MaxConnectionSeconds > 0
-                ? DateTimeOffset.UtcNow.AddSeconds(options.MaxConnectionSeconds) : DateTimeOffset.MaxValue;
+            var endAt = watch.EndAt;
             while (!ct.IsCancellationRequested && DateTimeOffset.UtcNow < endAt)
             {
+                if (!await watch.StillValidAsync(ct)) { await Comment(http, CredentialWatch.EndedComment, ct); yield break; }
                 while (sub.Reader.TryRead(out var m))
                 {
                     if (m.Key(bySeq).CompareTo(last) <= 0) continue;
@@ -108,8 +121,8 @@ public static class StreamEndpoint
                     TracingMeter.StreamDroppedConsumers.Add(1);
                     yield break;
                 }
-                // A quiet connection must still end on time, not at the next heartbeat after endAt.
-                var left = endAt - DateTimeOffset.UtcNow;
+                // A quiet connection must still end on time and recheck its credential on time, not at the next heartbeat.
+                var left = Min(endAt - DateTimeOffset.UtcNow, watch.NextCheck - DateTimeOffset.UtcNow);
                 if (left < heartbeat)
                 {
                     if (left > TimeSpan.Zero) await WaitAsync(sub, left, ct);
@@ -122,6 +135,8 @@ public static class StreamEndpoint
             hub.Unsubscribe(sub);
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static SseItem<string> Item(StreamMessage m, bool bySeq) =>
         new(m.Data, m.Name) { EventId = (bySeq ? m.Seq : m.Position).ToString(System.Globalization.CultureInfo.InvariantCulture) };

@@ -10,8 +10,23 @@ public sealed class StreamOptions
     public int PollMilliseconds { get; set; } = 20;
     public int RetryMilliseconds { get; set; } = 2000;
 
-    /// <summary>End each connection after this long (0 = never), so clients rebalance across nodes; they resume by Last-Event-ID.</summary>
-    public int MaxConnectionSeconds { get; set; }
+    /// <summary>
+    /// End each connection after this long (0 = never), so clients rebalance across nodes and credentials are
+    /// re-presented; they resume by Last-Event-ID. A connection also ends when its credential expires.
+    /// </summary>
+    public int MaxConnectionSeconds { get; set; } = 1800;
+
+    /// <summary>Backfill pages end at this many characters of event JSON (as well as at their row count).</summary>
+    public long BackfillPageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Backfill pages held in memory at once on this node; further backfills wait for a slot (cancellable).</summary>
+    public int MaxConcurrentBackfills { get; set; } = 8;
+
+    /// <summary>How often expired stream tickets and resume credentials are deleted.</summary>
+    public int PurgeMinutes { get; set; } = 10;
+
+    /// <summary>How often an open connection rechecks its credential (revoked key, expired token): at most 10 s with the key cache.</summary>
+    public int CredentialCheckSeconds { get; set; } = 5;
 }
 
 /// <summary>A live connection's bounded buffer. A consumer that falls behind is cut off, never allowed to grow memory.</summary>

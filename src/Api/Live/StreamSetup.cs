@@ -11,7 +11,9 @@ public static class StreamSetup
         config.GetSection("Tracing:Stream").Bind(options);
         services.AddSingleton(options);
         services.AddSingleton<StreamHub>();
+        services.AddSingleton(new BackfillGate(options.MaxConcurrentBackfills));
         services.AddHostedService(sp => sp.GetRequiredService<StreamHub>());
+        services.AddHostedService<StreamTicketPurge>();
         return services;
     }
 
@@ -31,7 +33,7 @@ public static class StreamSetup
             .Produces(200, contentType: "text/event-stream").ProducesProblem(422);
 
         api.MapPost("/stream/tickets", (Caller caller, StreamTickets tickets, CancellationToken ct) => tickets.IssueAsync(caller, ct))
-            .RequireAuthorization(AccessSetup.Read)
+            .RequireAuthorization(AccessSetup.Read).RequireCostlyLimits()
             .WithName("CreateStreamTicket").WithTags("Stream")
             .WithSummary("A single-use ticket (60 s) for EventSource clients, which cannot send Authorization")
             .Produces<TicketView>(200);

@@ -44,6 +44,8 @@ public static class ApiKeyFormat
         CryptographicOperations.FixedTimeEquals(
             Encoding.ASCII.GetBytes(key.SecretHash), Encoding.ASCII.GetBytes(Hash(secret)));
 
-    private static string Base64Url(ReadOnlySpan<byte> b) =>
-        Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '-');
+    /// <summary>RFC 4648 base64url: '+' → '-', '/' → '_' (a lossless mapping; keys issued before kept '-' for both and
+    /// still verify, since the secret is compared as given).</summary>
+    public static string Base64Url(ReadOnlySpan<byte> b) =>
+        Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -9,8 +9,11 @@ public static class Scopes
     public const string Admin = "admin";
     public const string Service = "service";
 
+    /// <summary>Exports without redaction (raw=true); admins have it implicitly.</summary>
+    public const string ReadRaw = "traces:read_raw";
+
     /// <summary>What a project API key may carry; anything else stored on a key is ignored.</summary>
-    public static readonly IReadOnlySet<string> KeyScopes = new HashSet<string>(StringComparer.Ordinal) { Read, Write };
+    public static readonly IReadOnlySet<string> KeyScopes = new HashSet<string>(StringComparer.Ordinal) { Read, Write, ReadRaw };
 }
 
 /// <summary>Console roles in a workspace, from the least to the most privileged.</summary>

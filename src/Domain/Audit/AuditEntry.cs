@@ -33,4 +33,5 @@ public static class AuditActions
     public const string ProjectCreated = "project.created";
     public const string KeyCreated = "key.created";
     public const string KeyRevoked = "key.revoked";
+    public const string TraceDeleted = "trace.deleted";
 }

@@ -1,3 +1,5 @@
+using System.Data;
+using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 using Tracing.Domain.Events;
@@ -37,6 +39,42 @@ public sealed class EventLog(NpgsqlDataSource dataSource, TracingStoreSettings s
         while (await reader.ReadAsync(ct))
             rows.Add(new StoredEvent(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
         return rows;
+    }
+
+    /// <summary>Rows per query of <see cref="StreamAsync"/>: what a reader that stops early wastes at most.</summary>
+    public const int StreamChunk = 64;
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> events after <paramref name="afterSeq"/>, yielded one at a time and read in chunks of
+    /// <see cref="StreamChunk"/> rows on the seq index: a caller that stops early (a page's byte budget) holds one row
+    /// and leaves at most one chunk unread, however large the limit.
+    /// </summary>
+    public async IAsyncEnumerable<StoredEvent> StreamAsync(string tenant, string streamKey, long afterSeq, int limit,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var left = limit;
+        while (left > 0)
+        {
+            var chunk = Math.Min(left, StreamChunk);
+            var got = 0;
+            await using (var cmd = dataSource.CreateCommand(ReplaySql(_schema)))
+            {
+                cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = streamKey });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = afterSeq });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = chunk });
+                await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var row = new StoredEvent(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2));
+                    got++;
+                    afterSeq = row.Seq;
+                    yield return row;
+                }
+            }
+            if (got < chunk) yield break;
+            left -= got;
+        }
     }
 
     /// <summary>What is already stored under the given deterministic event ids (for duplicate detection).</summary>

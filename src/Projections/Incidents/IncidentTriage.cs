@@ -16,6 +16,8 @@ public sealed class IncidentTriage
     public long Version { get; set; }
     /// <summary>Fix dispatches not answered yet: a redelivered request for an answered one does nothing.</summary>
     public List<string> PendingDispatches { get; set; } = [];
+    /// <summary>When the latest pending dispatch was requested (event time): one pending dispatch per incident at a time.</summary>
+    public DateTimeOffset? PendingSince { get; set; }
 }
 
 public sealed partial class IncidentTriageProjection : SingleStreamProjection<IncidentTriage, string>
@@ -32,6 +34,7 @@ public sealed partial class IncidentTriageProjection : SingleStreamProjection<In
     {
         t.Version = e.Version;
         if (!t.PendingDispatches.Contains(e.Data.DispatchId)) t.PendingDispatches.Add(e.Data.DispatchId);
+        t.PendingSince = e.Data.At;
         return t;
     }
 
@@ -39,6 +42,7 @@ public sealed partial class IncidentTriageProjection : SingleStreamProjection<In
     {
         t.Version = e.Version;
         t.PendingDispatches.Remove(e.Data.DispatchId);
+        if (t.PendingDispatches.Count == 0) t.PendingSince = null;
     }
 
     private static IncidentTriage Start(IEvent e, string incidentId, string projectId) =>

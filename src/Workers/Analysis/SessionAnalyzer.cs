@@ -18,26 +18,31 @@ public sealed record RecordExternalAnalysis(
     string WorkspaceId, string ProjectId, string SessionId, string DetectorVersion, long LastSeq,
     IReadOnlyList<Finding> Findings, IReadOnlyList<string> IncidentLinks, string Actor);
 
-public sealed record AnalysisOutcome(bool Found, bool Recorded, AnalysisCompleted? Analysis);
+/// <param name="TooLarge">The session is beyond <see cref="AnalysisLimits"/>: nothing was loaded or recorded.</param>
+public sealed record AnalysisOutcome(bool Found, bool Recorded, AnalysisCompleted? Analysis, bool TooLarge = false);
 
 /// <summary>
 /// The side-effect shell around the pure detectors: load the session's events in seq order, analyse, and append
 /// <see cref="AnalysisCompleted"/> to the session stream unless the result equals the latest recorded one.
 /// </summary>
-public sealed class SessionAnalyzer(IDocumentStore store, DetectorSet detectors, TimeProvider clock)
+public sealed class SessionAnalyzer(IDocumentStore store, DetectorSet detectors, SessionSize size, TimeProvider clock)
 {
     private const int MaxAttempts = 5;
 
     public DetectorSet Detectors => detectors;
 
-    public Task<AnalysisOutcome> AnalyzeAsync(AnalyzeSession cmd, CancellationToken ct) =>
-        RecordAsync(cmd.WorkspaceId, cmd.ProjectId, cmd.SessionId, async (session, key, head) =>
+    public async Task<AnalysisOutcome> AnalyzeAsync(AnalyzeSession cmd, CancellationToken ct)
+    {
+        if (!await size.WithinLimitsAsync(cmd.WorkspaceId, SessionIds.StreamKey(cmd.ProjectId, cmd.SessionId), ct))
+            return new AnalysisOutcome(true, false, null, TooLarge: true);
+        return await RecordAsync(cmd.WorkspaceId, cmd.ProjectId, cmd.SessionId, async (session, key, head) =>
         {
             var events = (await session.Events.FetchStreamAsync(key, token: ct))
                 .Select(e => e.Data).OfType<TraceEventRecorded>().ToList();
             var result = detectors.Analyze(events, SessionContext.FromMetadata(head.Metadata));
             return Build(cmd.SessionId, cmd.ProjectId, result.DetectorVersion, result.LastSeq, result.Findings, [], cmd.Trigger, cmd.Actor);
         }, ct);
+    }
 
     public Task<AnalysisOutcome> RecordExternalAsync(RecordExternalAnalysis cmd, CancellationToken ct) =>
         RecordAsync(cmd.WorkspaceId, cmd.ProjectId, cmd.SessionId, (_, _, _) => Task.FromResult(

@@ -17,7 +17,8 @@ public sealed record ProposeFix(string WorkspaceId, string ProjectId, string Inc
 /// answer only if its diff applies cleanly (<see cref="UnifiedDiff"/>), and otherwise falls back to the rule for the
 /// detector. Records <see cref="FixProposed"/> on the incident stream with an audit entry, once per dispatch.
 /// </summary>
-public sealed class FixAgentRunner(IDocumentStore store, FixModelClient model, TimeProvider clock, ILogger<FixAgentRunner> logger)
+public sealed class FixAgentRunner(IDocumentStore store, FixModelClient model, FixProposalSignal signal, TimeProvider clock,
+    ILogger<FixAgentRunner> logger)
 {
     public const string Actor = "fix-agent";
     private const int MaxAttempts = 5;
@@ -53,6 +54,7 @@ public sealed class FixAgentRunner(IDocumentStore store, FixModelClient model, T
             try
             {
                 await session.SaveChangesAsync(ct);
+                signal.Notify();
                 return;
             }
             catch (Exception ex) when (attempt < MaxAttempts && LostRace.Is(ex))

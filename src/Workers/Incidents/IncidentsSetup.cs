@@ -14,6 +14,7 @@ public static class IncidentsSetup
         services.AddSingleton(fix);
         services.AddSingleton<FixModelClient>();
         services.AddSingleton<FixAgentRunner>();
+        services.AddSingleton<FixProposalSignal>();
 
         var regression = new RegressionOptions();
         config.GetSection("Tracing:Regression").Bind(regression);

@@ -60,8 +60,8 @@ public sealed class BadInputSuite(AppFixture app)
     public void every_write_endpoint_gets_bad_inputs()
     {
         Assert.Equal(
-            ["Analyze", "AppendEvents", "CreateKey", "CreateProject", "CreateTrace", "DispatchFixAgent", "PatchIncident", "PutAgentConfig",
-             "PutAnalysis", "RegisterArtifact", "RevokeKey", "StartRegressionRun", "UploadArtifact"],
+            ["Analyze", "AppendEvents", "CreateKey", "CreateProject", "CreateTrace", "DeleteTrace", "DispatchFixAgent", "Export", "GetStats", "PatchIncident",
+             "PutAgentConfig", "PutAnalysis", "RegisterArtifact", "RevokeKey", "SearchEvents", "StartRegressionRun", "UploadArtifact"],
             Inputs.Select(i => i.Target).Distinct().Order());
         Assert.Equal(Inputs.Count, Inputs.Select(i => i.ToString()).Distinct().Count());
     }

@@ -34,6 +34,7 @@ public static class BadInputs
         new("CreateKey", Sender.AdminJwt, "POST", "/api/projects/proj/keys", 16 * 1024, "name"),
         new("PatchIncident", Sender.OwnerKey, "PATCH", "/api/incidents/{incident}", 16 * 1024, "owner"),
         new("StartRegressionRun", Sender.OwnerKey, "POST", "/api/incidents/{incident}/regression-runs", 64 * 1024, "after"),
+        new("SearchEvents", Sender.OwnerKey, "POST", "/api/search/events", 64 * 1024, "cursor"),
     ];
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
@@ -89,6 +90,43 @@ public static class BadInputs
         yield return Create("NUL in metadata", """{"metadata":{"k":"\u0000"}}""");
         yield return Create("started_at a number", """{"started_at":12}""");
         yield return Create("started_at out of range", """{"started_at":"10000-01-01T00:00:00Z"}""");
+
+        BadInput Search(string name, string body, Sender sender = Sender.OwnerKey, int expected = 422) =>
+            new("SearchEvents", name, sender, "POST", "/api/search/events", B(body), "application/json", expected);
+        yield return Search("NUL in a filter value", """{"filters":[{"column":"tool","operator":"eq","value":"a\u0000"}]}""");
+        yield return Search("NUL in a payload filter", """{"filters":[{"column":"payload.x","operator":"eq","value":"a\u0000"}]}""");
+        yield return Search("NUL in project_id", """{"project_id":"p\u0000"}""", Sender.AdminJwt);
+        yield return Search("bad project_id", """{"project_id":"../x"}""", Sender.AdminJwt);
+        yield return Search("another project", """{"project_id":"other"}""", Sender.OwnerKey, 403);
+        yield return Search("number beyond decimal", """{"filters":[{"column":"cost","operator":"gt","value":1e400}]}""");
+        yield return Search("integer beyond int64", """{"filters":[{"column":"seq","operator":"gt","value":9223372036854775808}]}""");
+        yield return Search("time out of range", """{"filters":[{"column":"ts","operator":"gt","value":"10000-01-01T00:00:00Z"}]}""");
+        yield return Search("101 in values", "{\"filters\":[{\"column\":\"seq\",\"operator\":\"in\",\"value\":[" + string.Join(",", Enumerable.Range(1, 101)) + "]}]}");
+        yield return Search("21 filters", "{\"filters\":[" + string.Join(",", Enumerable.Repeat("{\"column\":\"seq\",\"operator\":\"gt\",\"value\":1}", 21)) + "]}");
+        yield return Search("path too deep", """{"filters":[{"column":"payload.a.b.c.d.e.f.g.h.i","operator":"exists","value":true}]}""");
+
+        BadInput Stats(string name, string query, Sender sender = Sender.OwnerKey, int expected = 422) =>
+            new("GetStats", name, sender, "GET", "/api/stats?" + query, null, null, expected);
+        yield return Stats("group_by missing", "");
+        yield return Stats("group_by unknown", "group_by=colour");
+        yield return Stats("since not a time", "group_by=agent&since=soon");
+        yield return Stats("since after until", "group_by=agent&since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z");
+        yield return Stats("range over 400 days", "group_by=day&since=2020-01-01T00:00:00Z&until=2026-01-01T00:00:00Z");
+        // A console caller's ?project_id= is resolved by authentication first: an unknown project is 404 there.
+        yield return Stats("NUL in project_id", "group_by=agent&project_id=p%00", Sender.AdminJwt, 404);
+        yield return Stats("another project", "group_by=agent&project_id=other", Sender.OwnerKey, 403);
+
+        BadInput Export(string name, string url, Sender sender = Sender.OwnerKey, int expected = 422) =>
+            new("Export", name, sender, "GET", url, null, null, expected);
+        yield return Export("unknown format", "/api/export/sessions?format=xlsx");
+        yield return Export("raw not a boolean", "/api/export/sessions?raw=yes");
+        yield return Export("raw without the scope", "/api/export/sessions?raw=true", Sender.OwnerKey, 403);
+        yield return Export("bad status", "/api/export/sessions?status=gone");
+        yield return Export("bad until", "/api/export/sessions?until=later");
+        yield return Export("another project", "/api/export/sessions?project_id=other", Sender.OwnerKey, 403);
+        yield return Export("unknown incident", "/api/export/sessions?incident_id=inc-nope", Sender.OwnerKey, 404);
+        yield return Export("trace: unknown format", "/api/traces/s/export?format=pdf");
+        yield return Export("trace: bad id", "/api/traces/a%2Fb/export", Sender.OwnerKey, 404);
 
         BadInput Append(string name, string body, int expected = 422) =>
             new("AppendEvents", name, Sender.OwnerKey, "POST", "/api/traces/s/events", B(body), "application/json", expected);
@@ -200,6 +238,8 @@ public static class BadInputs
                 $"/api/traces/{id}/artifacts?kind=log", B("a log"), "text/plain", 404);
             yield return new("CreateKey", $"project id '{id[..Math.Min(id.Length, 12)]}'", Sender.AdminJwt, "POST", $"/api/projects/{id}/keys",
                 B("{}"), "application/json", 404);
+            yield return new("DeleteTrace", $"session id '{id[..Math.Min(id.Length, 12)]}'", Sender.AdminJwt, "DELETE",
+                $"/api/traces/{id}?project_id=proj", null, null, 404);
             yield return new("RevokeKey", $"key id '{id[..Math.Min(id.Length, 12)]}'", Sender.AdminJwt, "DELETE", $"/api/keys/{id}", null, null, 404);
             yield return new("PatchIncident", $"incident id '{id[..Math.Min(id.Length, 12)]}'", Sender.OwnerKey, "PATCH", $"/api/incidents/{id}",
                 B("""{"owner":"x"}"""), "application/merge-patch+json", 404);
@@ -207,5 +247,7 @@ public static class BadInputs
                 $"/api/incidents/{id}/fix-agent", null, null, 404);
         }
         yield return new("Analyze", "session of another project", Sender.OwnerKey, "POST", "/api/traces/missing/analyze", null, null, 404);
+        yield return new("DeleteTrace", "no project named", Sender.AdminJwt, "DELETE", "/api/traces/s", null, null, 422);
+        yield return new("DeleteTrace", "a key, not an admin", Sender.OwnerKey, "DELETE", "/api/traces/s", null, null, 403);
     }
 }

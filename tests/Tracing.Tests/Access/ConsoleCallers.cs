@@ -104,7 +104,7 @@ public sealed class ConsoleCallers(AppFixture app)
             {
                 workspaces = workspaces.Select(w => new { id = w.Id, role = w.Role }),
             }),
-        }, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        }, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5), issuer: TestKeys.Issuer);
 
     [Theory]
     [InlineData("expired")]

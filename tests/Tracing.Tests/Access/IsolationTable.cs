@@ -84,6 +84,14 @@ public static class IsolationTable
             new Expect(401, 401, 404, 404, 404, 200, 403, 200, 200), OwnerSees: w => w.PayloadMarker),
         new("GET", "/api/traces/{id}", true, w => P(new Probe("GET", $"/api/traces/{w.SessionId}")),
             new Expect(401, 401, 404, 404, 404, 200, 403, 200, 200), OwnerSees: w => w.PayloadMarker),
+        // Erasure: admin console tokens only (naming the project); a fresh session of the owner's per probe.
+        new("DELETE", "/api/traces/{id}", true, async w =>
+            {
+                var id = w.FreshId();
+                await w.Owner.CreateSession(id);
+                return new Probe("DELETE", $"/api/traces/{id}");
+            },
+            new Expect(401, 401, 403, 403, 403, 403, 403, 403, 204)),
         new("GET", "/api/sessions", false, w => P(new Probe("GET", "/api/sessions")),
             new Expect(401, 401, 200, 200, 200, 200, 403, 200, 200), OwnerSees: w => w.SessionId),
         new("POST", "/api/traces/{id}/analyze", true, w => P(new Probe("POST", $"/api/traces/{w.SessionId}/analyze")),
@@ -117,6 +125,15 @@ public static class IsolationTable
         new("DELETE", "/api/keys/{id}", false, async w => new Probe("DELETE", $"/api/keys/{await w.ThrowawayKeyAsync()}"),
             new Expect(401, 401, 403, 403, 404, 403, 403, 403, 204)),
 
+        // Projection operations (ADR 0012): the service credential only. The probe names no real projection, so the
+        // service gets 422 instead of starting a rebuild of the shared test schema.
+        new("POST", "/api/admin/projections/rebuilds", false, w => P(Probe.Json("POST", "/api/admin/projections/rebuilds", new { projections = new[] { "NoSuchProjection" } })),
+            new Expect(401, 401, 403, 403, 403, 403, 422, 403, 403)),
+        new("GET", "/api/admin/projections/rebuilds/{id}", false, w => P(new Probe("GET", "/api/admin/projections/rebuilds/rb_none")),
+            new Expect(401, 401, 403, 403, 403, 403, 404, 403, 403)),
+        new("GET", "/api/admin/projections", false, w => P(new Probe("GET", "/api/admin/projections")),
+            new Expect(401, 401, 403, 403, 403, 403, 200, 403, 403)),
+
         // Incidents (ADR 0008): reads span the workspace for console callers; changes need incidents:write.
         new("GET", "/api/incidents", false, w => P(new Probe("GET", "/api/incidents")),
             new Expect(401, 401, 200, 200, 200, 200, 403, 200, 200), OwnerSees: w => w.IncidentId),
@@ -125,7 +142,7 @@ public static class IsolationTable
         new("PATCH", "/api/incidents/{id}", false, w => P(new Probe("PATCH", $"/api/incidents/{w.IncidentId}", "{\"owner\":\"matrix\"}", "application/merge-patch+json")),
             new Expect(401, 401, 404, 404, 404, 403, 403, 200, 200)),
         new("POST", "/api/incidents/{id}/fix-agent", false, w => P(new Probe("POST", $"/api/incidents/{w.IncidentId}/fix-agent")),
-            new Expect(401, 401, 404, 404, 404, 403, 403, 202, 202)),
+            new Expect(401, 401, 404, 404, 404, 403, 403, 200, 200)),
         new("POST", "/api/incidents/{id}/regression-runs", false, w => P(Probe.Json("POST", $"/api/incidents/{w.IncidentId}/regression-runs",
                 new { after = new { since = DateTimeOffset.UtcNow.AddHours(-1) } })),
             new Expect(401, 401, 404, 404, 404, 403, 403, 202, 202)),
@@ -136,6 +153,15 @@ public static class IsolationTable
             new Expect(401, 401, 404, 200, 200, 403, 403, 200, 200)),
         new("GET", "/api/projects/{project_id}/agent-config", false, w => P(new Probe("GET", "/api/projects/proj/agent-config")),
             new Expect(401, 401, 404, 200, 200, 200, 403, 200, 200)), // content: IsolationMatrix.a_stranger_never_reads_the_owners_agent_config
+        // Search, stats and export (ADR 0019): a stranger's key reads its own (empty) scope, never the owner's.
+        new("POST", "/api/search/events", false, w => P(Probe.Json("POST", "/api/search/events", new { limit = 10 })),
+            new Expect(401, 401, 200, 200, 200, 200, 403, 200, 200)),
+        new("GET", "/api/stats", false, w => P(new Probe("GET", "/api/stats?group_by=agent")),
+            new Expect(401, 401, 200, 200, 200, 200, 403, 200, 200)),
+        new("GET", "/api/export/sessions", false, w => P(new Probe("GET", "/api/export/sessions?format=jsonl")),
+            new Expect(401, 401, 200, 200, 200, 200, 403, 200, 200)),
+        new("GET", "/api/traces/{id}/export", true, w => P(new Probe("GET", $"/api/traces/{w.SessionId}/export?format=json")),
+            new Expect(401, 401, 404, 404, 404, 200, 403, 200, 200)),
         new("GET", "/api/audit-logs", false, w => P(new Probe("GET", "/api/audit-logs")),
             new Expect(401, 401, 200, 200, 200, 200, 403, 200, 200), OwnerSees: w => w.IncidentId),
     ];

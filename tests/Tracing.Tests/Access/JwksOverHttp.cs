@@ -14,8 +14,8 @@ namespace Tracing.Tests.Access;
 [Collection(ApiCollection.Name)] // the end-to-end case runs a node on the test schema
 public sealed class JwksOverHttp
 {
-    private static JwtSettings Settings(string? jwks = null, string? authority = null) =>
-        new(null, jwks, authority, "authenticated", null, new MembershipClaims(), RequireHttpsMetadata: false, FromDevSecret: false);
+    private static JwtSettings Settings(string? jwks = null, string? authority = null, string? issuer = null) =>
+        new(null, jwks, authority, "authenticated", issuer, new MembershipClaims(), RequireHttpsMetadata: false, FromDevSecret: false);
 
     private static ConsoleTokens Tokens(JwtSettings settings) => new(settings, new HttpDocumentRetriever { RequireHttps = false });
 
@@ -84,7 +84,7 @@ public sealed class JwksOverHttp
     {
         await using var idp = await LocalIdentityProvider.StartAsync(new TestKeys());
         await using var api = await LoopbackApi.StartAsync("Tracing:RunBackground=false", $"Tracing:Jwt:JwksUrl={idp.JwksUrl}",
-            "Tracing:Jwt:RequireHttpsMetadata=false");
+            "Tracing:Jwt:RequireHttpsMetadata=false", $"Tracing:Jwt:Issuer={TestKeys.Issuer}");
         var workspace = "ws-" + Guid.NewGuid().ToString("N")[..12];
 
         using var member = api.CreateClient(idp.Keys.SignRs256(TestKeys.Claims(workspace, "member")));

@@ -36,7 +36,8 @@ public sealed class ManagingProjectsAndKeys(AppFixture app)
         Assert.Equal(403, (await key.Get("/api/sessions")).Status); // write-only key
 
         var stored = await Database.QueryAsync($"select data::text from {AppFixture.Schema}.mt_doc_apikey where id = $1", r => r.GetString(0), keyId);
-        Assert.DoesNotContain(token[(token.LastIndexOf('_') + 1)..], stored.Single());
+        Assert.True(ApiKeyFormat.TryParse(token, out _, out var secret)); // base64url secrets may contain '_' themselves
+        Assert.DoesNotContain(secret, stored.Single());
 
         Assert.Equal(204, (await admin.Send("DELETE", $"/api/keys/{keyId}", null, "")).Status);
         Assert.Equal(401, (await key.Post("/api/traces", new { id = "s2" })).Status); // this node forgot it at once

@@ -108,7 +108,7 @@ public sealed class AnalysingSessions(AppFixture app)
 
         var store = app.Host.Services.GetRequiredService<IDocumentStore>();
         var relaxed = new DetectorSet(DetectorSettings.Default with { LoopThreshold = 5 });
-        var rerun = new AnalysisRerun(store, new SessionAnalyzer(store, relaxed, TimeProvider.System));
+        var rerun = new AnalysisRerun(store, new SessionAnalyzer(store, relaxed, app.Host.Services.GetRequiredService<SessionSize>(), TimeProvider.System));
 
         var serving = Task.Run(async () =>
         {

@@ -24,16 +24,21 @@ public sealed class FixAgent(AppFixture app)
         return (await client.IncidentForAsync(app, session, "loop")).GetProperty("id").GetString()!;
     }
 
+    /// <summary>The spec: the dispatch answers with the plan and diff (200); the incident then shows the same proposal.</summary>
     private static async Task<JsonElement> ProposeAsync(TestClient client, AppFixture app, string id)
     {
         var dispatch = await client.Post($"/api/incidents/{id}/fix-agent", "{}");
-        Assert.Equal(202, dispatch.Status);
-        Assert.Equal($"/api/incidents/{id}", dispatch.Headers["Location"]);
-        var dispatchId = dispatch.Body.GetProperty("dispatch_id").GetString();
+        Assert.Equal(200, dispatch.Status);
+        var answer = dispatch.Body;
+        Assert.Equal("proposed", answer.GetProperty("status").GetString());
+        var dispatchId = answer.GetProperty("dispatch_id").GetString();
         var incident = await client.WaitForIncidentAsync(app, id, i =>
             i.GetProperty("fix_proposal") is { ValueKind: JsonValueKind.Object } p &&
             p.GetProperty("dispatch_id").GetString() == dispatchId && p.GetProperty("status").GetString() == "proposed");
-        return incident.GetProperty("fix_proposal");
+        var proposal = incident.GetProperty("fix_proposal");
+        foreach (var field in new[] { "mode", "reason", "plan", "diff", "config_sha256" })
+            Assert.Equal(proposal.GetProperty(field).ToString(), answer.GetProperty(field).ToString());
+        return proposal;
     }
 
     [Fact]
@@ -120,5 +125,56 @@ public sealed class FixAgent(AppFixture app)
         Assert.DoesNotContain(SecretKey, everything);
         Assert.DoesNotContain(ModelName, everything);
         Assert.DoesNotContain(new Uri(model.BaseUrl).Port.ToString() + "/v1", everything);
+    }
+
+    [Fact]
+    public async Task concurrent_requests_on_one_incident_make_one_dispatch_and_a_slow_model_answers_202_with_location()
+    {
+        await using var model = await FakeModelServer.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        model.Gate = release.Task;
+        model.Reply = _ => (200, JsonSerializer.Serialize(new { plan = "Cap repeated tool calls at 2.", diff = ModelDiff }));
+        await using var host = await AlbaHost.For<Program>(b =>
+        {
+            b.UseSetting("TRACING_DB", AppFixture.ConnectionString);
+            b.UseSetting("Tracing:Schema", AppFixture.Schema);
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.UseSetting("Tracing:FixAgent:BaseUrl", model.BaseUrl);
+            b.UseSetting("Tracing:FixAgent:Model", ModelName);
+            b.UseSetting("Tracing:FixAgent:TimeoutSeconds", "30");
+            b.UseSetting("Tracing:FixAgent:WaitSeconds", "3");
+        });
+        var shared = await app.NewClientAsync();
+        var client = new TestClient(host, shared.Token, shared.Workspace, shared.Project, shared.KeyId);
+        var id = await LoopIncidentAsync(client, app);
+
+        // The model is held: every request waits its bound and answers 202 with the one pending dispatch.
+        var replies = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => client.Post($"/api/incidents/{id}/fix-agent", "{}"))));
+        Assert.All(replies, r =>
+        {
+            Assert.Equal(202, r.Status);
+            Assert.Equal($"/api/incidents/{id}", r.Headers["Location"]);
+            Assert.Equal("pending", r.Body.GetProperty("status").GetString());
+        });
+        var dispatchId = Assert.Single(replies.Select(r => r.Body.GetProperty("dispatch_id").GetString()).Distinct());
+        var dispatched = await Database.QueryAsync(
+            $"select count(*) from {AppFixture.Schema}.mt_events where tenant_id = $1 and stream_id = $2 and type = $3",
+            r => r.GetInt64(0), client.Workspace, Tracing.Domain.Incidents.IncidentIds.StreamKey(client.Project, id),
+            Tracing.Projections.Incidents.IncidentStoreSetup.FixDispatchedAlias);
+        Assert.Equal(1, dispatched.Single());
+
+        release.SetResult();
+        await client.WaitForIncidentAsync(app, id, i =>
+            i.GetProperty("fix_proposal") is { ValueKind: JsonValueKind.Object } p &&
+            p.GetProperty("dispatch_id").GetString() == dispatchId && p.GetProperty("status").GetString() == "proposed");
+        Assert.Single(model.Requests); // one paid model call for six requests
+
+        // Nothing pending any more: the next request is a new dispatch, answered within the bound with plan and diff.
+        var next = await client.Post($"/api/incidents/{id}/fix-agent", "{}");
+        Assert.Equal(200, next.Status);
+        Assert.NotEqual(dispatchId, next.Body.GetProperty("dispatch_id").GetString());
+        Assert.Equal("model", next.Body.GetProperty("mode").GetString());
+        Assert.Equal(ModelDiff, next.Body.GetProperty("diff").GetString());
+        Assert.Equal(2, model.Requests.Count);
     }
 }

@@ -85,7 +85,7 @@ public sealed class GroupingFailures(AppFixture app)
         // A stricter threshold: the rerun records an analysis without the loop (docs/adr/0008-incidents.md).
         var store = app.Host.Services.GetRequiredService<IDocumentStore>();
         var relaxed = new DetectorSet(DetectorSettings.Default with { LoopThreshold = 5 });
-        await new SessionAnalyzer(store, relaxed, TimeProvider.System)
+        await new SessionAnalyzer(store, relaxed, app.Host.Services.GetRequiredService<SessionSize>(), TimeProvider.System)
             .AnalyzeAsync(new AnalyzeSession(client.Workspace, client.Project, session, "rerun", "operator"), default);
         await app.WaitForProjectionsAsync();
 

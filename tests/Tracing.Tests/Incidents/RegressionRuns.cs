@@ -70,6 +70,22 @@ public sealed class RegressionRuns(AppFixture app)
     }
 
     [Fact]
+    public async Task named_after_sessions_stay_after_sessions_once_the_incident_has_absorbed_them()
+    {
+        var (client, id, failing) = await IncidentAsync(app);
+        var after = new[] { await client.AnalysedSessionAsync(ToolFailure()), await client.AnalysedSessionAsync(ToolFailure()) };
+        // The race, made certain: the incident projection has already folded the reproducing after-sessions in.
+        await client.WaitForIncidentAsync(app, id, i => i.GetProperty("sessions_affected").GetInt32() == 4);
+
+        var run = await RunAsync(client, id, new { after = new { session_ids = after } });
+        Assert.Equal(after, run.GetProperty("after_sessions").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(failing.Order(), run.GetProperty("before_sessions").EnumerateArray().Select(s => s.GetString()!).Order());
+        Assert.Equal(2, run.GetProperty("after").GetProperty("sessions").GetInt32());
+        Assert.Equal(2, run.GetProperty("after").GetProperty("reproduced").GetInt32());
+        Assert.Equal("not_fixed", run.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
     public async Task after_since_takes_the_sessions_created_since_then()
     {
         var (client, id, _) = await IncidentAsync(app);

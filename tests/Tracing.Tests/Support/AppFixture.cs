@@ -20,6 +20,8 @@ public sealed class AppFixture : IAsyncLifetime
     public static readonly string Schema = Environment.GetEnvironmentVariable("TRACING_TEST_SCHEMA") ?? "tracing_tests";
     public const string SigningSecret = "test-signing-secret-with-enough-entropy-0123456789";
     public const string ServiceToken = "test-service-token-7f3c1e9a5b2d4680";
+    public const int ExportMaxSessions = 25;
+    public const int ExportMaxEvents = 100_000;
 
     public IAlbaHost Host { get; private set; } = null!;
 
@@ -40,11 +42,15 @@ public sealed class AppFixture : IAsyncLifetime
             b.UseSetting("Tracing:DataDir", DataDir);
             b.UseSetting("Tracing:SigningSecret", SigningSecret);
             b.UseSetting("Tracing:ServiceToken", ServiceToken);
+            // Export caps low enough for tests to reach (Fleet/ExportingSessions, ExportMemory).
+            b.UseSetting("Tracing:Export:MaxSessions", ExportMaxSessions.ToString());
+            b.UseSetting("Tracing:Export:MaxEvents", ExportMaxEvents.ToString());
             b.UseSetting("Tracing:Jwt:Secret", TestKeys.JwtSecret);
             b.UseSetting("Tracing:Jwt:JwksUrl", TestKeys.JwksUrl);
             // The shared host never takes over another node's regression run during a test run: recovery tests start
             // their own short-lease nodes, and must not race this host over who claims a run (isolation, not a margin).
             b.UseSetting("Tracing:Regression:LeaseSeconds", "86400");
+            b.UseSetting("Tracing:Jwt:Issuer", TestKeys.Issuer);
             b.ConfigureServices(s => s.AddSingleton<IDocumentRetriever>(TestKeys.Documents));
         });
     }

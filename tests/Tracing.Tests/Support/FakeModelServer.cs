@@ -25,6 +25,9 @@ public sealed class FakeModelServer : IAsyncDisposable
     /// <summary>How long the server thinks before answering (a slow model; the client's timeout aborts it).</summary>
     public TimeSpan Delay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>When set, every answer waits for this task first (a model call held open until the test releases it).</summary>
+    public Task? Gate { get; set; }
+
     public IReadOnlyList<(string? Authorization, JsonElement Body)> Requests
     {
         get { lock (_requests) return [.. _requests]; }
@@ -42,6 +45,7 @@ public sealed class FakeModelServer : IAsyncDisposable
             using var doc = await JsonDocument.ParseAsync(ctx.Request.Body);
             var body = doc.RootElement.Clone();
             lock (server._requests) server._requests.Add((ctx.Request.Headers.Authorization.ToString(), body));
+            if (server.Gate is { } gate) await gate.WaitAsync(ctx.RequestAborted);
             if (server.Delay > TimeSpan.Zero)
             {
                 try { await Task.Delay(server.Delay, ctx.RequestAborted); }

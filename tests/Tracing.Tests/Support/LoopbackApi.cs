@@ -25,7 +25,9 @@ public sealed class LoopbackApi : IAsyncDisposable
     public Uri BaseAddress { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<LoopbackApi> StartAsync(params string[] settings)
+    public static Task<LoopbackApi> StartAsync(params string[] settings) => StartAsync(null, settings);
+
+    public static async Task<LoopbackApi> StartAsync(Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         string[] args =
         [
@@ -35,7 +37,7 @@ public sealed class LoopbackApi : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. settings.Select(s => "--" + s),
         ];
-        var app = TracingApp.Build(args);
+        var app = TracingApp.Build(args, configure);
         try
         {
             await app.StartAsync();

@@ -21,6 +21,7 @@ public sealed class SseClient : IAsyncDisposable
     public int? Retry { get; private set; }
     public bool Ended { get; private set; }
     private int _commentsWanted = int.MaxValue;
+    public string? SetCookie => _response.Headers.TryGetValues("Set-Cookie", out var v) ? v.FirstOrDefault() : null;
 
     private SseClient(HttpResponseMessage response, Stream body)
     {

@@ -28,6 +28,8 @@ public sealed class TestKeys
 {
     public const string JwtSecret = "test-console-jwt-secret-0123456789abcdef0123456789";
     public const string JwksUrl = "https://idp.test/.well-known/jwks.json";
+    /// <summary>The issuer the test hosts require (JWKS configured: an issuer is mandatory) and the test tokens carry.</summary>
+    public const string Issuer = "https://tests.tracing.local/auth/v1";
 
     public static readonly TestKeys Shared = new();
     public static readonly MemoryDocuments Documents = Shared.Serve(new MemoryDocuments(), JwksUrl);
@@ -60,16 +62,16 @@ public sealed class TestKeys
         return documents;
     }
 
-    public string SignRs256(IDictionary<string, object> claims, TimeSpan? ttl = null, string audience = "authenticated", string? issuer = null) =>
+    public string SignRs256(IDictionary<string, object> claims, TimeSpan? ttl = null, string audience = "authenticated", string? issuer = Issuer) =>
         Sign(claims, new SigningCredentials(new RsaSecurityKey(Rsa) { KeyId = RsaKid }, SecurityAlgorithms.RsaSha256), ttl, audience, issuer);
 
-    public string SignEs256(IDictionary<string, object> claims, TimeSpan? ttl = null, string audience = "authenticated", string? issuer = null) =>
+    public string SignEs256(IDictionary<string, object> claims, TimeSpan? ttl = null, string audience = "authenticated", string? issuer = Issuer) =>
         Sign(claims, new SigningCredentials(new ECDsaSecurityKey(Ec) { KeyId = EcKid }, SecurityAlgorithms.EcdsaSha256), ttl, audience, issuer);
 
     /// <summary>An HS256 console token for the tests' shared secret.</summary>
     public static string Hs256(string workspace, string role, string subject = "user-1", TimeSpan? ttl = null, DateTimeOffset? issuedAt = null,
-        string audience = "authenticated", string secret = JwtSecret) =>
-        DevTokens.Mint(secret, workspace, role, subject, issuedAt ?? DateTimeOffset.UtcNow, ttl ?? TimeSpan.FromMinutes(10), audience);
+        string audience = "authenticated", string secret = JwtSecret, string? issuer = Issuer) =>
+        DevTokens.Mint(secret, workspace, role, subject, issuedAt ?? DateTimeOffset.UtcNow, ttl ?? TimeSpan.FromMinutes(10), audience, issuer);
 
     public static Dictionary<string, object> Claims(string workspace, string role, string subject = "user-1") =>
         new() { ["sub"] = subject, ["workspace_id"] = workspace, ["role"] = role };
