@@ -91,7 +91,7 @@ public static class IsolationTable
                 await w.Owner.CreateSession(id);
                 return new Probe("DELETE", $"/api/traces/{id}");
             },
-            new Expect(401, 401, 403, 403, 403, 403, 403, 403, 204)),
+            new Expect(401, 401, 403, 403, 404, 403, 403, 403, 204)),
         new("GET", "/api/sessions", false, w => P(new Probe("GET", "/api/sessions")),
             new Expect(401, 401, 200, 200, 200, 200, 403, 200, 200), OwnerSees: w => w.SessionId),
         new("POST", "/api/traces/{id}/analyze", true, w => P(new Probe("POST", $"/api/traces/{w.SessionId}/analyze")),
