@@ -51,6 +51,10 @@ public sealed partial class ConsoleTokens
         {
             remote.AutomaticRefreshInterval = TimeSpan.FromHours(1);
             remote.RefreshInterval = TimeSpan.FromMinutes(1); // an unknown kid (key rotation) refetches at most this often
+            // IdentityModel otherwise retries a failed token against earlier ("last known good") key sets for an hour, so a
+            // key the provider withdrew (rotated out, or compromised) would still be trusted after the new set was fetched.
+            // A failed refetch still keeps the current set, so an unreachable provider does not lock users out.
+            remote.UseLastKnownGoodConfiguration = false;
             algorithms.AddRange(AsymmetricAlgorithms);
         }
 

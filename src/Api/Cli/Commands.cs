@@ -25,13 +25,19 @@ public static partial class Commands
         var builder = Host.CreateApplicationBuilder();
         configure?.Invoke(builder.Configuration);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // stdout carries only the command's result (README: `keys create ... | tail -1` is the key): logs go to stderr.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddTracingStore(TracingSettings.Store(builder.Configuration, runDaemon: false));
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAnalysis(builder.Configuration);
         builder.Services.AddSingleton<ConsoleSignIns>();
         using var host = builder.Build();
-        await host.StartAsync(); // applies the schema
+        var stdout = Console.Out;
+        Console.SetOut(Console.Error); // Marten prints start-up notices (daemon disabled) with Console.WriteLine
+        try { await host.StartAsync(); } // applies the schema
+        finally { Console.SetOut(stdout); }
         try
         {
             return args switch

@@ -44,7 +44,9 @@ public static class ConsoleSetup
 
     /// <summary>Console cookie for console pages; the API's own paths keep their Bearer scheme (<see cref="AccessSetup"/>).</summary>
     public static bool IsApiPath(PathString path) =>
-        path.StartsWithSegments("/api") || path.StartsWithSegments("/artifacts");
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/artifacts")
+        // OTLP receivers (ADR 0010) are API routes too: without this, a console cookie challenge answers them with 302.
+        || path.StartsWithSegments("/v1") || path.StartsWithSegments("/otel");
 
     public static void MapTracingConsole(this WebApplication app)
     {

@@ -26,8 +26,19 @@ public sealed class IsolationWorld
     public string IncidentId { get; private set; } = "";
     public string RunId { get; private set; } = "";
 
-    /// <summary>Ids of the owner's data that must never appear in what another project or workspace gets back.</summary>
-    public IEnumerable<string> OwnerIds => [SessionId, ArtifactId, IncidentId, RunId];
+    public string FailingSessionId { get; private set; } = "";
+    /// <summary>A string only the owner's event payloads, session metadata and artifact hold.</summary>
+    public string PayloadMarker { get; } = "owner-marker-" + Guid.NewGuid().ToString("N")[..12];
+    public string ConfigText => "owner's agent config " + PayloadMarker;
+
+    /// <summary>
+    /// The owner's data that must never appear in what another project gets back: ids, payload markers, config text,
+    /// artifact content; for another workspace also the owner's workspace id and key id.
+    /// </summary>
+    public IEnumerable<string> OwnerMarkers(Credential stranger) =>
+        stranger is Credential.OtherProjectKey
+            ? [SessionId, FailingSessionId, ArtifactId, IncidentId, RunId, PayloadMarker, Owner.KeyId]
+            : [SessionId, FailingSessionId, ArtifactId, IncidentId, RunId, PayloadMarker, Owner.KeyId, Owner.Workspace];
 
     public string FreshId() => "iso-" + Guid.NewGuid().ToString("N")[..12];
     public long NextSeq() => Interlocked.Increment(ref _seq);
@@ -45,6 +56,7 @@ public sealed class IsolationWorld
             Credential.ExpiredJwt => (TestKeys.Hs256(ws, Roles.Admin, issuedAt: DateTimeOffset.UtcNow.AddHours(-2), ttl: TimeSpan.FromHours(1)), project),
             Credential.OtherProjectKey => (OtherProject.Token, []),
             Credential.OtherWorkspaceKey => (OtherWorkspace.Token, []),
+            Credential.OtherWorkspaceJwt => (TestKeys.Hs256(OtherWorkspace.Workspace, Roles.Admin, "stranger-admin"), project),
             Credential.ViewerJwt => (TestKeys.Hs256(ws, Roles.Viewer), project),
             Credential.Service => (AppFixture.ServiceToken, new() { ["X-Tracing-Workspace"] = ws, ["X-Tracing-Project"] = "proj" }),
             Credential.OwnerKey => (Owner.Token, []),
@@ -62,18 +74,19 @@ public sealed class IsolationWorld
             w.Owner = await app.NewClientAsync(project: "proj");
             w.OtherProject = await app.NewClientAsync(workspace: w.Owner.Workspace, project: "other");
             w.OtherWorkspace = await app.NewClientAsync(project: "proj");
-            await w.Owner.CreateSession(w.SessionId);
-            await w.Owner.Append(w.SessionId, Ev(1), Ev(2), Ev(3));
+            await w.Owner.CreateSession(w.SessionId, new { metadata = new { marker = w.PayloadMarker } });
+            await w.Owner.Append(w.SessionId, Ev(1, payload: new { message = w.PayloadMarker }), Ev(2), Ev(3));
             await w.Owner.Post($"/api/traces/{w.SessionId}/analyze", "");
-            var artifact = await w.Owner.Send("POST", $"/api/traces/{w.SessionId}/artifacts?kind=log", "matrix artifact", "text/plain");
+            var artifact = await w.Owner.Send("POST", $"/api/traces/{w.SessionId}/artifacts?kind=log", "matrix artifact " + w.PayloadMarker, "text/plain");
             w.ArtifactId = artifact.Body.GetProperty("artifact_id").GetString()!;
             w._seq = artifact.Body.GetProperty("event_seq").GetInt64();
             var link = await w.Owner.Get($"/artifacts/{w.ArtifactId}");
             w.SignedLink = link.Headers["Location"];
 
             var failing = await w.Owner.AnalysedSessionAsync(IncidentScenarios.ToolFailure());
+            w.FailingSessionId = failing;
             w.IncidentId = (await w.Owner.IncidentForAsync(app, failing, "tool_error")).GetProperty("id").GetString()!;
-            await w.Owner.Send("PUT", "/api/projects/proj/agent-config", "owner's agent config", "text/plain");
+            await w.Owner.Send("PUT", "/api/projects/proj/agent-config", w.ConfigText, "text/plain");
             await w.OtherWorkspace.Send("PUT", "/api/projects/proj/agent-config", "the other workspace's config", "text/plain");
             var run = await w.Owner.Post($"/api/incidents/{w.IncidentId}/regression-runs", new { after = new { session_ids = new[] { failing } } });
             w.RunId = run.Body.GetProperty("id").GetString()!;

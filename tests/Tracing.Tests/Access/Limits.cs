@@ -45,6 +45,30 @@ public sealed class Limits
     }
 
     [Fact]
+    public async Task each_key_has_its_own_bucket_below_the_workspace_bucket()
+    {
+        // The workspace bucket (30) is far above what the keys may spend, so only a per-key bucket can refuse here.
+        await using var api = await LoopbackApi.StartAsync("Tracing:RunBackground=false",
+            "Tracing:RateLimits:KeyPerSecond=1", "Tracing:RateLimits:KeyBurst=2",
+            "Tracing:RateLimits:WorkspacePerSecond=1", "Tracing:RateLimits:WorkspaceBurst=30");
+        var ws = "ws-" + Guid.NewGuid().ToString("N")[..12];
+        var a = await KeyAsync(api, ws);
+        var b = await KeyAsync(api, ws);
+        Assert.Equal(HttpStatusCode.OK, (await a.GetAsync("/api/sessions")).StatusCode); // warm up; reads are not limited
+
+        var started = DateTime.UtcNow;
+        var replies = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Create(i % 2 == 0 ? a : b, $"s{i}")));
+        // A key refills 1 token/s on a timer whose phase is unknown: at most one more per started second, never 12.
+        var refills = (int)(DateTime.UtcNow - started).TotalSeconds + 1;
+        for (var k = 0; k < 2; k++)
+        {
+            var mine = replies.Where((_, i) => i % 2 == k).ToList();
+            Assert.InRange(mine.Count(r => r.StatusCode == HttpStatusCode.Created), 2, 2 + refills);
+        }
+        foreach (var r in replies.Where(r => r.StatusCode != HttpStatusCode.Created)) await AssertRateLimited(r, "rate-limited");
+    }
+
+    [Fact]
     public async Task otlp_exports_draw_from_the_same_buckets_and_get_429_with_retry_after()
     {
         await using var api = await LoopbackApi.StartAsync(TinyLimits);
@@ -64,16 +88,21 @@ public sealed class Limits
     [Fact]
     public async Task ingest_is_limited_per_key_and_per_workspace_with_429_and_retry_after()
     {
-        await using var api = await LoopbackApi.StartAsync(TinyLimits);
+        // The key buckets (5 each) hold every request here, so only the workspace bucket (3) can refuse.
+        await using var api = await LoopbackApi.StartAsync("Tracing:RunBackground=false",
+            "Tracing:RateLimits:KeyPerSecond=1", "Tracing:RateLimits:KeyBurst=5",
+            "Tracing:RateLimits:WorkspacePerSecond=1", "Tracing:RateLimits:WorkspaceBurst=3");
         var ws = "ws-" + Guid.NewGuid().ToString("N")[..12];
         var a = await KeyAsync(api, ws);
         var b = await KeyAsync(api, ws);
         var elsewhere = await KeyAsync(api, "ws-" + Guid.NewGuid().ToString("N")[..12]);
         Assert.Equal(HttpStatusCode.OK, (await a.GetAsync("/api/sessions")).StatusCode); // warm up; reads are not limited
 
-        // Concurrent, so all land within one refill period: key buckets hold 2 each, the workspace bucket 3.
+        var started = DateTime.UtcNow;
         var replies = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Create(i % 2 == 0 ? a : b, $"s{i}")));
-        Assert.Equal(3, replies.Count(r => r.StatusCode == HttpStatusCode.Created));
+        // The bucket refills 1 token/s on a timer whose phase is unknown: at most one refill per started second.
+        var refills = (int)(DateTime.UtcNow - started).TotalSeconds + 1;
+        Assert.InRange(replies.Count(r => r.StatusCode == HttpStatusCode.Created), 3, 3 + refills);
         foreach (var r in replies.Where(r => r.StatusCode != HttpStatusCode.Created)) await AssertRateLimited(r, "rate-limited");
 
         Assert.Equal(HttpStatusCode.Created, (await Create(elsewhere, "other")).StatusCode);
@@ -135,6 +164,23 @@ public sealed class Limits
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/traces/s/events")).StatusCode);
             var stored = await Database.QueryAsync($"select count(*) from {schema}.mt_events where tenant_id = 'ws-bp'", r => r.GetInt64(0));
             Assert.Equal(6, stored[0]); // session start + 5: the paused request stored nothing
+
+            // Session create and artifact upload are ingest too: paused the same way, storing nothing.
+            await AssertRateLimited(await Create(http, "s2"), "backpressure");
+            var png = new ByteArrayContent([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]);
+            png.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+            await AssertRateLimited(await http.PostAsync("/api/traces/s/artifacts?kind=screenshot", png), "backpressure");
+            stored = await Database.QueryAsync($"select count(*) from {schema}.mt_events where tenant_id = 'ws-bp'", r => r.GetInt64(0));
+            Assert.Equal(6, stored[0]);
+            // The excess is 3 events: the rule's smallest wait (1 s), not its 30 s ceiling.
+            Assert.Equal(TimeSpan.FromSeconds(1), paused.Headers.RetryAfter?.Delta);
+
+            // A node with the daemon on the same schema works the backlog off; ingest then resumes on the paused node.
+            await using (var drainer = await LoopbackApi.StartAsync($"Tracing:Schema={schema}"))
+                await drainer.WaitForProjectionsAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/traces/s/events", new { seq = 6, type = "log" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await Create(http, "s2")).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await http.PostAsync("/api/traces/s/artifacts?kind=screenshot", png)).StatusCode);
         }
         finally
         {

@@ -56,6 +56,12 @@ public class AnalysisModelTests
         Assert.Equal(expected, ErrorClass.IsRetrySignal(new ErrorInfo(type, message)));
 
     [Fact]
-    public void empty_session_has_no_findings_and_last_seq_zero() =>
-        Assert.Equal(new AnalysisResult("detectors@1", [], 0).LastSeq, new DetectorSet().Analyze([], SessionContext.None).LastSeq);
+    public void empty_session_has_no_findings_and_last_seq_zero()
+    {
+        var set = new DetectorSet();
+        var result = set.Analyze([], SessionContext.None);
+        Assert.Empty(result.Findings);
+        Assert.Equal(0, result.LastSeq);
+        Assert.Equal(set.Version, result.DetectorVersion);
+    }
 }

@@ -8,7 +8,8 @@ namespace Tracing.Tests.Analysis;
 /// <summary>
 /// Each fixture's findings must match the committed expected file byte for byte. After an intended change,
 /// regenerate with <c>UPDATE_GOLDEN=1 dotnet test ... --filter "FullyQualifiedName~Tracing.Tests.Analysis.GoldenTests"</c>
-/// and review the diff like code (a changed finding usually means a detector version bump).
+/// (that run writes the files and then fails on purpose; it is refused on CI), review the diff like code (a changed
+/// finding usually means a detector version bump), and run again without it.
 /// </summary>
 public class GoldenTests
 {
@@ -23,8 +24,13 @@ public class GoldenTests
 
         if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
         {
-            File.WriteAllText(Path.Combine(SourceGoldenDir(), name + ".expected.json"), actual, new UTF8Encoding(false));
-            return;
+            // A regenerating run never counts as a pass: on CI it refuses, locally it writes and then fails, so a
+            // green run always means "compared against the committed file".
+            Assert.False(GoldenUpdate.OnCi, "UPDATE_GOLDEN=1 is refused on CI: golden files are regenerated locally and reviewed.");
+            var target = Path.Combine(SourceGoldenDir(), name + ".expected.json");
+            var changed = !File.Exists(target) || File.ReadAllText(target) != actual;
+            File.WriteAllText(target, actual, new UTF8Encoding(false));
+            Assert.Fail($"UPDATE_GOLDEN=1 wrote {name}.expected.json ({(changed ? "changed" : "unchanged")}); review the diff, then run without it.");
         }
 
         Assert.True(File.Exists(expectedPath), $"missing {name}.expected.json; actual output:\n{actual}");
@@ -56,6 +62,30 @@ public class GoldenTests
         }
     }
 
+    [Fact]
+    public void ci_is_recognised_so_golden_updates_are_refused_there()
+    {
+        Assert.True(GoldenUpdate.IsCi(new Dictionary<string, string?> { ["CI"] = "true" }));
+        Assert.True(GoldenUpdate.IsCi(new Dictionary<string, string?> { ["GITHUB_ACTIONS"] = "true" }));
+        Assert.False(GoldenUpdate.IsCi(new Dictionary<string, string?> { ["CI"] = "false" }));
+        Assert.False(GoldenUpdate.IsCi(new Dictionary<string, string?>()));
+    }
+
     private static string SourceGoldenDir([CallerFilePath] string thisFile = "") =>
         Path.Combine(Path.GetDirectoryName(thisFile)!, "Golden");
+}
+
+/// <summary>Where golden files may be regenerated: never on a CI runner (the usual CI / GITHUB_ACTIONS / TF_BUILD markers).</summary>
+public static class GoldenUpdate
+{
+    public static bool OnCi => IsCi(new Dictionary<string, string?>
+    {
+        ["CI"] = Environment.GetEnvironmentVariable("CI"),
+        ["GITHUB_ACTIONS"] = Environment.GetEnvironmentVariable("GITHUB_ACTIONS"),
+        ["TF_BUILD"] = Environment.GetEnvironmentVariable("TF_BUILD"),
+    });
+
+    public static bool IsCi(IReadOnlyDictionary<string, string?> env) =>
+        new[] { "CI", "GITHUB_ACTIONS", "TF_BUILD" }.Any(k =>
+            env.TryGetValue(k, out var v) && !string.IsNullOrEmpty(v) && !v.Equals("false", StringComparison.OrdinalIgnoreCase) && v != "0");
 }

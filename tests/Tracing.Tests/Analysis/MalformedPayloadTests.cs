@@ -29,7 +29,22 @@ public class MalformedPayloadTests
         var result = new DetectorSet().Analyze(events, new SessionContext(MaxSteps: 1, ExpectsJsonOutput: true));
 
         Assert.Equal(11, result.LastSeq);
-        Assert.NotNull(AnalysisJson.Serialize(result));
+        // What is there is still read: the failed results at seq 2 (an error that is a string) and seq 3 (a number where
+        // the tool name belongs) are a tool error, the second one a failed retry of the first.
+        var toolError = Assert.Single(result.Findings, f => f.Detector == "tool_error" && f.CriticalStep == 2);
+        Assert.Contains(3L, toolError.EvidenceSeqs);
+        // Every finding is well formed, whatever the payloads held.
+        Assert.All(result.Findings, f =>
+        {
+            Assert.InRange(f.CriticalStep, 1, 11);
+            Assert.All(f.EvidenceSeqs, s => Assert.InRange(s, 1, 11));
+            Assert.Matches("^[0-9a-f]{16}$", f.Fingerprint);
+            Assert.InRange(f.Confidence, 0m, 1m);
+            Assert.False(string.IsNullOrWhiteSpace(f.Summary));
+        });
+        using var json = JsonDocument.Parse(AnalysisJson.Serialize(result));
+        Assert.Equal(11, json.RootElement.GetProperty("last_seq").GetInt64());
+        Assert.Equal(result.Findings.Count, json.RootElement.GetProperty("findings").GetArrayLength());
     }
 
     [Fact]

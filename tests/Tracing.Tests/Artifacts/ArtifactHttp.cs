@@ -87,8 +87,15 @@ public sealed class ArtifactHttp(IAlbaHost host, TestClient client)
 /// A request body of any length made up on the fly: optional prefix bytes, then <paramref name="length"/> bytes (a PNG
 /// signature and a repeating pattern), then optional suffix bytes. Allocates nothing while it is read.
 /// </summary>
-public sealed class GeneratedBody(long length, byte[]? prefix = null, byte[]? suffix = null) : Stream
+public sealed class GeneratedBody(long length, byte[]? prefix = null, byte[]? suffix = null, long pauseAt = -1) : Stream
 {
+    /// <summary>With a pause position: completes when the reader has consumed exactly that many bytes and waits for more.</summary>
+    public TaskCompletionSource Paused { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Lets the reader go on after the pause.</summary>
+    public void Resume() => _resume.TrySetResult();
+
     private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
     private readonly byte[] _prefix = prefix ?? [];
     private readonly byte[] _suffix = suffix ?? [];
@@ -110,6 +117,7 @@ public sealed class GeneratedBody(long length, byte[]? prefix = null, byte[]? su
     public override int Read(Span<byte> buffer)
     {
         var n = (int)Math.Min(buffer.Length, Length - _position);
+        if (pauseAt >= 0 && _position < pauseAt) n = (int)Math.Min(n, pauseAt - _position); // never read across the pause
         for (var i = 0; i < n; i++) buffer[i] = At(_position + i);
         _position += n;
         return n;
@@ -123,9 +131,18 @@ public sealed class GeneratedBody(long length, byte[]? prefix = null, byte[]? su
         return p < Signature.Length ? Signature[p] : (byte)(p * 31 % 251);
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => new(Read(buffer.Span));
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        if (pauseAt >= 0 && _position == pauseAt && !_resume.Task.IsCompleted)
+        {
+            Paused.TrySetResult();
+            await _resume.Task.WaitAsync(ct);
+        }
+        return Read(buffer.Span);
+    }
+
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
+        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

@@ -166,6 +166,23 @@ public sealed class UploadingArtifacts(AppFixture app)
     }
 
     [Fact]
+    public async Task identical_uploads_racing_in_parallel_store_one_object_and_lose_nothing()
+    {
+        var (http, session) = await NewSession();
+        var png = ArtifactHttp.Png(200_000, seed: 77);
+        var replies = await Race.AllAtOnceAsync(8, i => i % 2 == 0 ? http.UploadRaw(session, png, "image/png") : http.UploadMultipart(session, png));
+
+        Assert.All(replies, r => Assert.True(r.Status == 201, $"{r.Status} {System.Text.Encoding.UTF8.GetString(r.Body)}"));
+        var paths = replies.Select(r => r.Json.GetProperty("storage_path").GetString()!).Distinct().ToList();
+        var path = Assert.Single(paths);
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(OnDisk(path))!));
+        Assert.Equal(png, await File.ReadAllBytesAsync(OnDisk(path)));
+        Assert.Empty(TempFiles());
+        Assert.Equal(8, replies.Select(r => r.Json.GetProperty("artifact_id").GetString()).Distinct().Count());
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), replies.Select(r => r.Json.GetProperty("event_seq").GetInt64()).Order());
+    }
+
+    [Fact]
     public async Task the_artifact_event_is_replayed_in_seq_order_and_the_session_goes_on_after_it()
     {
         var (http, session) = await NewSession();

@@ -16,15 +16,25 @@ public sealed class ConcurrentAppends(AppFixture app)
         // 8 writers race over overlapping seq ranges; whatever wins, storage order must be strictly increasing.
         var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
+            var replies = new List<Reply>();
             for (var round = 0; round < 10; round++)
             {
                 var start = round * 20 + (w % 4) * 5 + 1;
-                await client.Append(id, Enumerable.Range(start, 5).Select(s => Ev(s, key: $"k{s}")).ToArray());
+                replies.Add(await client.Append(id, Enumerable.Range(start, 5).Select(s => Ev(s, key: $"k{s}")).ToArray()));
             }
+            return replies;
         }));
-        await Task.WhenAll(writers);
+        var all = (await Task.WhenAll(writers)).SelectMany(r => r).ToList();
 
+        // A lost race is never a 500 (ADR 0003): every reply is a batch result that accounts for all 5 events.
+        Assert.All(all, r =>
+        {
+            Assert.True(r.Status is 200 or 409, $"{r.Status} {r.Text}");
+            Assert.Equal(5, r.Body.GetProperty("accepted").GetInt32() + r.Body.GetProperty("duplicates").GetInt32()
+                + r.Body.GetProperty("rejected").GetArrayLength());
+        });
         var stored = await Database.StoredSeqsAsync(client.Workspace, client.Project, id);
+        Assert.Equal(stored.Count, all.Sum(r => r.Body.GetProperty("accepted").GetInt32()));
         Assert.NotEmpty(stored);
         Assert.Equal(stored.Distinct().Count(), stored.Count);
         Assert.True(stored.Zip(stored.Skip(1)).All(p => p.First < p.Second), "seq must increase in storage order: " + string.Join(",", stored));

@@ -75,7 +75,8 @@ public sealed class RegressionRunRecovery(AppFixture app)
         var (client, id, failing) = await RegressionRuns.IncidentAsync(app);
         var after = new List<string> { await client.AnalysedSessionAsync(Clean()), await client.AnalysedSessionAsync(ToolFailure()) };
         var store = app.Host.Services.GetRequiredService<IDocumentStore>();
-        // Queued half a minute ago and its message lost: stale for a 2 s lease, not yet for the shared host's 60 s.
+        // Queued half a minute ago and its message lost: stale for the fresh node's 2 s lease; the shared host's lease is a
+        // day (AppFixture), so only the fresh node can pick it up, however slowly this machine starts it.
         var queuedAt = DateTimeOffset.UtcNow.AddSeconds(-30);
         var run = new RegressionRun
         {

@@ -38,6 +38,61 @@ public sealed class LiveStream(AppFixture app)
     }
 
     [Fact]
+    public async Task position_n_plus_1_committing_before_n_never_opens_a_gap_at_the_seam_across_sessions()
+    {
+        // Concurrent writers on several sessions make commits land out of position order (a transaction holding
+        // position N commits after N+1). Each round opens the global stream while they write, so backfill, the
+        // hub's high-water mark and the live tail meet at a seam that moves under concurrent commits.
+        const int sessions = 4, batches = 6, perBatch = 5;
+        for (var round = 0; round < 6; round++)
+        {
+            var client = await app.NewClientAsync();
+            var ids = new List<string>();
+            for (var s = 0; s < sessions; s++) ids.Add(await client.CreateSession());
+            foreach (var id in ids) await client.Append(id, Enumerable.Range(1, 5).Select(i => Ev(i)).ToArray());
+
+            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var writers = ids.Select(id => Task.Run(async () =>
+            {
+                await go.Task;
+                for (var b = 0; b < batches; b++)
+                {
+                    var start = 6 + b * perBatch;
+                    var reply = await client.Append(id, Enumerable.Range(start, perBatch).Select(i => Ev(i)).ToArray());
+                    Assert.Equal(200, reply.Status);
+                }
+            })).ToList();
+            const int total = sessions * (5 + batches * perBatch);
+            var collecting = StreamNodes.CollectAsync(Http, "/api/stream?after_seq=0&types=event.appended", client.Token, total, timeoutSeconds: 60);
+            go.SetResult();
+            var (messages, _) = await collecting;
+            await Task.WhenAll(writers);
+
+            var ids2 = messages.Select(m => long.Parse(m.Id!)).ToList();
+            Assert.True(ids2.Zip(ids2.Skip(1)).All(p => p.First < p.Second), $"round {round}: positions strictly increase");
+            foreach (var group in messages.GroupBy(m => m.Json.GetProperty("session_id").GetString()))
+                Assert.Equal(Enumerable.Range(1, 5 + batches * perBatch).Select(i => (long)i), group.Select(m => m.Seq));
+            Assert.Equal(sessions, messages.Select(m => m.Json.GetProperty("session_id").GetString()).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public async Task a_client_served_further_elsewhere_gets_nothing_twice_when_this_node_delivers_the_older_events_live()
+    {
+        // The client saw seqs up to 8 from another node; this node has not delivered 6..8 yet (they commit after the
+        // client connects), so its backfill is empty and 6..8 arrive live: the seam must skip them, not resend them.
+        var client = await app.NewClientAsync();
+        var id = await client.CreateSession();
+        await client.Append(id, Enumerable.Range(1, 5).Select(i => Ev(i)).ToArray());
+
+        await using var sse = await SseClient.OpenAsync(Http, $"/api/stream?session_id={id}", client.Token, lastEventId: "8");
+        Assert.Equal(200, sse.Status);
+        await client.Append(id, Enumerable.Range(6, 5).Select(i => Ev(i)).ToArray());
+
+        Assert.Equal([9L, 10L], (await sse.TakeAsync(2)).Select(m => m.Seq));
+    }
+
+    [Fact]
     public async Task reconnecting_with_last_event_id_or_after_seq_resumes_exactly_in_both_cursor_modes()
     {
         var client = await app.NewClientAsync();
@@ -47,6 +102,7 @@ public sealed class LiveStream(AppFixture app)
         // Global cursor: ids are positions.
         await using (var first = await SseClient.OpenAsync(Http, "/api/stream?types=event.appended", client.Token))
         {
+            Assert.Equal(200, first.Status);
             var head = await first.TakeAsync(15);
             await using var resumed = await SseClient.OpenAsync(Http, "/api/stream?types=event.appended&after_seq=0", client.Token, lastEventId: head[^1].Id);
             Assert.Equal(Enumerable.Range(16, 25).Select(i => (long)i), (await resumed.TakeAsync(25)).Select(m => m.Seq));
@@ -76,14 +132,21 @@ public sealed class LiveStream(AppFixture app)
         await stranger.CreateSession("same-id");
 
         await using var sse = await SseClient.OpenAsync(Http, "/api/stream?after_seq=0", mine.Token);
+        Assert.Equal(200, sse.Status);
         await sibling.Append(siblingSession, Ev(1, payload: new { who = "sibling" }));
         await stranger.Append("same-id", Ev(1, payload: new { who = "stranger" }));
         await mine.Append(mySession, Ev(1, payload: new { who = "mine" }), Ev(2, payload: new { who = "mine" }));
 
         var got = await sse.TakeAsync(2);
+        Assert.Equal(2, got.Count);
         Assert.All(got, m => Assert.Equal("mine", m.Json.GetProperty("payload").GetProperty("who").GetString()));
 
-        Assert.Equal(404, (await SseClient.OpenAsync(Http, "/api/stream?project_id=beta", mine.Token)).Status);
+        await using (var refused = await SseClient.OpenAsync(Http, "/api/stream?project_id=beta", mine.Token))
+        {
+            Assert.Equal(404, refused.Status);
+            // A refused stream can never pass as "no messages": the helper throws instead of returning an empty list.
+            await Assert.ThrowsAsync<InvalidOperationException>(() => refused.TakeAsync(1));
+        }
         Assert.Equal(404, (await SseClient.OpenAsync(Http, "/api/stream?session_id=nope", mine.Token)).Status);
         Assert.Equal(401, (await SseClient.OpenAsync(Http, "/api/stream", null)).Status);
         Assert.Equal(422, (await SseClient.OpenAsync(Http, "/api/stream?after_seq=-4", mine.Token)).Status);
@@ -95,6 +158,7 @@ public sealed class LiveStream(AppFixture app)
         var client = await app.NewClientAsync();
         var id = await client.CreateSession();
         await using var sse = await SseClient.OpenAsync(Http, "/api/stream?types=session.updated&after_seq=0", client.Token);
+        Assert.Equal(200, sse.Status);
         Assert.Equal("active", (await sse.TakeAsync(1, "session.updated"))[0].Json.GetProperty("status").GetString());
         await client.Append(id, Ev(1, "session.ended", new { status = "error" }));
         var update = (await sse.TakeAsync(1, "session.updated"))[0];
@@ -143,5 +207,26 @@ public sealed class LiveStream(AppFixture app)
         }
         Assert.Equal(401, (await SseClient.OpenAsync(Http, $"/api/stream?ticket={expired}", null)).Status);
         Assert.Equal(401, (await SseClient.OpenAsync(Http, "/api/stream?ticket=stk_forged", null)).Status);
+    }
+
+    [Fact]
+    public async Task two_concurrent_redemptions_of_one_ticket_let_exactly_one_in()
+    {
+        var client = await app.NewClientAsync();
+        await client.CreateSession();
+        for (var round = 0; round < 5; round++)
+        {
+            var ticket = (await client.Post("/api/stream/tickets", "{}")).Body.GetProperty("ticket").GetString()!;
+            var streams = await Race.AllAtOnceAsync(4, _ => SseClient.OpenAsync(Http, $"/api/stream?after_seq=0&ticket={ticket}", null));
+            try
+            {
+                Assert.Equal([200, 401, 401, 401], streams.Select(s => s.Status).Order());
+                Assert.Single(await streams.Single(s => s.Status == 200).TakeAsync(1, "session.updated"));
+            }
+            finally
+            {
+                foreach (var s in streams) await s.DisposeAsync();
+            }
+        }
     }
 }

@@ -30,7 +30,7 @@ public static class StreamNodes
             await using var sse = await SseClient.OpenAsync(http, url, bearer, lastEventId);
             connections++;
             if (sse.Status != 200) throw new InvalidOperationException($"stream answered {sse.Status}");
-            var got = await sse.TakeAsync(count - all.Count, timeoutSeconds: (int)Math.Max(1, (deadline - DateTime.UtcNow).TotalSeconds));
+            var got = await sse.TakeAsync(count - all.Count, timeoutSeconds: (int)Math.Max(1, (deadline - DateTime.UtcNow).TotalSeconds), allowEnd: true);
             all.AddRange(got);
             if (all.Count > 0) lastEventId = all[^1].Id;
         }

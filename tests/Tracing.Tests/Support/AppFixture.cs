@@ -47,6 +47,9 @@ public sealed class AppFixture : IAsyncLifetime
             b.UseSetting("Tracing:Export:MaxEvents", ExportMaxEvents.ToString());
             b.UseSetting("Tracing:Jwt:Secret", TestKeys.JwtSecret);
             b.UseSetting("Tracing:Jwt:JwksUrl", TestKeys.JwksUrl);
+            // The shared host never takes over another node's regression run during a test run: recovery tests start
+            // their own short-lease nodes, and must not race this host over who claims a run (isolation, not a margin).
+            b.UseSetting("Tracing:Regression:LeaseSeconds", "86400");
             b.UseSetting("Tracing:Jwt:Issuer", TestKeys.Issuer);
             b.ConfigureServices(s => s.AddSingleton<IDocumentRetriever>(TestKeys.Documents));
         });

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Marten.Events;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -50,6 +51,9 @@ public sealed class LoopbackApi : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Waits until this node's async daemon has caught up with the event log (Marten's own signal).</summary>
+    public Task WaitForProjectionsAsync(TimeSpan timeout) => _app.WaitForNonStaleProjectionDataAsync(timeout);
 
     public HttpClient CreateClient(string bearer)
     {

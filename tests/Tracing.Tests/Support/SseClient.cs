@@ -20,6 +20,7 @@ public sealed class SseClient : IAsyncDisposable
     public int Comments { get; private set; }
     public int? Retry { get; private set; }
     public bool Ended { get; private set; }
+    private int _commentsWanted = int.MaxValue;
     public string? SetCookie => _response.Headers.TryGetValues("Set-Cookie", out var v) ? v.FirstOrDefault() : null;
 
     private SseClient(HttpResponseMessage response, Stream body)
@@ -55,7 +56,12 @@ public sealed class SseClient : IAsyncDisposable
                 id = evt = null;
                 continue;
             }
-            if (line.StartsWith(':')) { Comments++; continue; }
+            if (line.StartsWith(':'))
+            {
+                Comments++;
+                if (Comments >= _commentsWanted) return null;
+                continue;
+            }
             var colon = line.IndexOf(':');
             var field = colon < 0 ? line : line[..colon];
             var value = colon < 0 ? "" : line[(colon + 1)..].TrimStart(' ');
@@ -73,9 +79,15 @@ public sealed class SseClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads until <paramref name="count"/> messages of <paramref name="eventName"/> arrived or the stream ended.</summary>
-    public async Task<List<SseMessage>> TakeAsync(int count, string eventName = "event.appended", int timeoutSeconds = 20)
+    /// <summary>
+    /// Reads until <paramref name="count"/> messages of <paramref name="eventName"/> arrived. A stream that was refused
+    /// (not 200 text/event-stream) or that ends first throws, so an empty or short result never passes an assertion by
+    /// accident; only callers that expect the server to close (<paramref name="allowEnd"/>) get the partial list.
+    /// </summary>
+    public async Task<List<SseMessage>> TakeAsync(int count, string eventName = "event.appended", int timeoutSeconds = 20, bool allowEnd = false)
     {
+        if (Status != 200 || ContentType != "text/event-stream")
+            throw new InvalidOperationException($"the stream was refused: {Status} {ContentType}");
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         var taken = new List<SseMessage>();
         while (taken.Count < count)
@@ -83,10 +95,40 @@ public sealed class SseClient : IAsyncDisposable
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero) throw new TimeoutException($"got {taken.Count} of {count} '{eventName}' messages");
             var m = await NextAsync(left);
-            if (m is null) break;
+            if (m is null)
+            {
+                if (allowEnd) break;
+                throw new InvalidOperationException($"the stream ended after {taken.Count} of {count} '{eventName}' messages");
+            }
             if (m.Event == eventName) taken.Add(m);
         }
         return taken;
+    }
+
+    /// <summary>
+    /// Reads until the stream has carried <paramref name="comments"/> more comment lines (heartbeats); returns the
+    /// messages dispatched meanwhile. Waits on the bytes themselves, so a slow machine only makes it later, never wrong.
+    /// </summary>
+    public async Task<List<SseMessage>> UntilCommentsAsync(int comments, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var seen = new List<SseMessage>();
+        _commentsWanted = Comments + comments;
+        try
+        {
+            while (Comments < _commentsWanted)
+            {
+                var m = await NextAsync(timeout);
+                if (m is not null) seen.Add(m);
+                else if (Comments < _commentsWanted) throw new InvalidOperationException($"the stream ended after {seen.Count} messages");
+                cts.Token.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            _commentsWanted = int.MaxValue;
+        }
+        return seen;
     }
 
     public ValueTask DisposeAsync()

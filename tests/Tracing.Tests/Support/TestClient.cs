@@ -66,6 +66,8 @@ public sealed class TestClient(IAlbaHost host, string token, string workspace, s
     {
         var body = new Dictionary<string, object?> { ["agent"] = "test-agent" };
         if (id is not null) body["id"] = id;
+        if (extra is not null)
+            foreach (var p in JsonSerializer.SerializeToElement(extra).EnumerateObject()) body[p.Name] = p.Value;
         var reply = await Post("/api/traces", body);
         if (reply.Status != 201) throw new InvalidOperationException($"create failed: {reply.Status} {reply.Text}");
         return reply.Body.GetProperty("id").GetString()!;

@@ -34,12 +34,14 @@ public sealed class RetryStormDetector : IDetector
                 if (reach - k + 1 >= threshold && reach > last) last = reach;
             }
             var storm = signals.GetRange(i, last - i + 1);
-            var rateLimited = storm.Any(s => ErrorClass.IsRateLimit(s.Error));
+            var rateLimits = storm.Count(s => ErrorClass.IsRateLimit(s.Error));
+            var rateLimited = rateLimits > 0;
             var label = rateLimited ? RateLimited : RetryBurst;
             var types = storm.Select(s => s.Error.TypeKey).Where(t => t.Length > 0).Distinct().Order(StringComparer.Ordinal);
             yield return new Finding(Name, label, Math.Min(0.99m, 0.5m + 0.1m * storm.Count), storm[0].Seq, storm.Select(s => s.Seq).ToArray(),
                 Fingerprint.Of(Name, label, string.Join(",", types)),
-                Inv($"{storm.Count} {(rateLimited ? "rate-limit" : "retry")} errors between seq {storm[0].Seq} and {storm[^1].Seq} ({Describe(storm[0].Error)})."));
+                // Counts signals, and names how many are rate limits: an explicit "retry" is a signal, not a rate-limit error.
+                Inv($"{storm.Count} retry signals between seq {storm[0].Seq} and {storm[^1].Seq}{(rateLimited ? $", {rateLimits} of them rate limits" : "")} ({Describe(storm[0].Error)})."));
             i = last + 1;
         }
     }
