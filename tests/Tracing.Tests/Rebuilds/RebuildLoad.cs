@@ -17,6 +17,7 @@ public sealed class RebuildLoad
 
     public long Events => Interlocked.Read(ref _events);
     public int Rejected => _rejected;
+    public System.Collections.Concurrent.ConcurrentQueue<string> Refusals { get; } = new();
     public IReadOnlyCollection<string> Sessions => _sessions.Keys.ToList();
 
     /// <summary>One session (60 events and an analysis) per writer per pace tick: steady load, not a flood of a 2-core box.</summary>
@@ -45,7 +46,10 @@ public sealed class RebuildLoad
     private bool Accepted(HttpResponseMessage response)
     {
         if (response.StatusCode == HttpStatusCode.TooManyRequests || response.StatusCode >= HttpStatusCode.InternalServerError)
+        {
             Interlocked.Increment(ref _rejected);
+            Refusals.Enqueue($"{(int)response.StatusCode} {response.RequestMessage?.RequestUri?.AbsolutePath} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
+        }
         return response.IsSuccessStatusCode;
     }
 

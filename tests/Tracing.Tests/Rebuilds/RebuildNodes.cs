@@ -71,7 +71,12 @@ public static class RebuildNodes
         await conn.OpenAsync();
         foreach (var table in catalog.All.SelectMany(p => p.Tables))
         {
-            await using var cmd = new NpgsqlCommand($"select tenant_id || '/' || id || ' ' || data::text from {schema}.{table} order by tenant_id, id", conn);
+            // Marten documents: tenant, id and body (their version and timestamps differ by design); our own tables
+            // (OwnedTables, e.g. Fleet's): the whole row.
+            var sql = table.StartsWith("mt_doc_", StringComparison.Ordinal)
+                ? $"select tenant_id || '/' || id || ' ' || data::text from {schema}.{table} order by tenant_id, id"
+                : $"select t::text from {schema}.{table} t order by 1";
+            await using var cmd = new NpgsqlCommand(sql, conn);
             var rows = new List<string>();
             await using var r = await cmd.ExecuteReaderAsync();
             while (await r.ReadAsync()) rows.Add(r.GetString(0));

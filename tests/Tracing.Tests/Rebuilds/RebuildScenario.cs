@@ -24,7 +24,10 @@ public static class RebuildScenario
         var nodes = new List<LoopbackApi>();
         try
         {
-            for (var i = 0; i < nodeCount; i++) nodes.Add(await RebuildNodes.StartAsync(schema, logs, "Tracing:Backpressure:MaxProjectionLag=1500"));
+            for (var i = 0; i < nodeCount; i++) nodes.Add(await RebuildNodes.StartAsync(schema, logs, "Tracing:Backpressure:MaxProjectionLag=4000",
+                    "Tracing:RateLimits:CostlyPerMinute=100000", "Tracing:RateLimits:CostlyBurst=100000"));
+                // (the writers analyze every session on one key, far above the costly-route policy of 120/min, which is
+                // not what this test measures; ingest limits and backpressure stay on)
             var leader = await RebuildNodes.LeaderAsync([.. nodes]);
             var requester = nodes.FirstOrDefault(n => n != leader) ?? leader; // across nodes: ask one that does not own the shards
             var catalog = leader.Services.GetRequiredService<AsyncProjectionCatalog>();
@@ -38,7 +41,7 @@ public static class RebuildScenario
             var reader = await RebuildNodes.KeyClientAsync(requester, workspace);
 
             // History first: enough events that the rebuild's replay would exceed the backpressure bound.
-            await Eventually.UntilAsync(() => Task.FromResult(load.Events), e => e >= 3000, TimeSpan.FromSeconds(90), e => $"{e} events written");
+            await Eventually.UntilAsync(() => Task.FromResult(load.Events), e => e >= 5000, TimeSpan.FromSeconds(90), e => $"{e} events written");
             await RebuildNodes.WaitForShardsAtHighWaterAsync(schema, catalog);
             var before = await RebuildLoad.ListAsync(reader);
             Assert.True(before.Count >= 20, $"only {before.Count} sessions listed before the rebuild");
@@ -65,11 +68,11 @@ public static class RebuildScenario
             Assert.All(done.GetProperty("projections").EnumerateArray(), p =>
             {
                 Assert.Equal("done", p.GetProperty("phase").GetString());
-                Assert.True(p.GetProperty("processed").GetInt64() >= 3000, p.GetRawText());
+                Assert.True(p.GetProperty("processed").GetInt64() >= 5000, p.GetRawText());
             });
             Assert.True(reads > 0, "the reader made no complete listing during the rebuild");
             Assert.Empty(missed);
-            Assert.Equal(0, load.Rejected);
+            Assert.True(load.Rejected == 0, "refused: " + string.Join(", ", load.Refusals.Take(5)));
 
             // Converged: every shard at the high-water mark, every read model equal to a from-scratch rebuild.
             await RebuildNodes.WaitForShardsAtHighWaterAsync(schema, catalog);
