@@ -33,18 +33,12 @@ public sealed class ComputedCost(AppFixture app)
     [Fact]
     public async Task a_price_change_applies_when_the_fleet_projection_is_rebuilt()
     {
-        var client = await app.NewClientAsync();
-        await client.Post("/api/traces", new { id = "priced", agent = "a" });
-        await client.Append("priced", E(1, "llm.response", new { model = "gpt-4o", usage = new { input_tokens = 100, output_tokens = 50, cached_input_tokens = 40 } }, 0));
-        await app.WaitForProjectionsAsync();
+        var client = await PricedSessionAsync();
         // Built-in gpt-4o: 60 × 2.50 + 40 × 1.25 + 50 × 10.00 = 150 + 50 + 500 micro-dollars.
         Assert.Equal(0.0007m, await CostAsync(client));
 
         // Another node configured with this workspace's own price rebuilds the projection: $4 in, $8 out, no cache price.
-        var prices = new PriceTable(workspaces: new Dictionary<string, IReadOnlyDictionary<string, ModelPrice>>
-        {
-            [client.Workspace] = new Dictionary<string, ModelPrice> { ["gpt-4o"] = new(4m, 8m) },
-        });
+        var prices = OwnPrice(client.Workspace);
         await RebuildWithAsync(prices);
         // 100 × 4 + 50 × 8 = 800 micro-dollars.
         Assert.Equal(0.0008m, await CostAsync(client));
@@ -60,17 +54,11 @@ public sealed class ComputedCost(AppFixture app)
     [Fact]
     public async Task a_green_fleet_copy_writes_its_own_tables_and_leaves_the_served_ones_serving()
     {
-        var client = await app.NewClientAsync();
-        await client.Post("/api/traces", new { id = "priced", agent = "a" });
-        await client.Append("priced", E(1, "llm.response", new { model = "gpt-4o", usage = new { input_tokens = 100, output_tokens = 50, cached_input_tokens = 40 } }, 0));
-        await app.WaitForProjectionsAsync();
+        var client = await PricedSessionAsync();
         Assert.Equal(0.0007m, await CostAsync(client));
 
         // What the blue/green rebuild does (ADR 0012), with a changed price: the green copy of Fleet, its own tables.
-        var prices = new PriceTable(workspaces: new Dictionary<string, IReadOnlyDictionary<string, ModelPrice>>
-        {
-            [client.Workspace] = new Dictionary<string, ModelPrice> { ["gpt-4o"] = new(4m, 8m) },
-        });
+        var prices = OwnPrice(client.Workspace);
         var greenSchema = GreenStore.SchemaFor(AppFixture.Schema);
         await using var dataSource = new NpgsqlDataSourceBuilder(AppFixture.ConnectionString).Build();
         await OwnedTables.For(FleetProjection.Name)!.EnsureAsync(dataSource, greenSchema, default);
@@ -93,6 +81,22 @@ public sealed class ComputedCost(AppFixture app)
             await cleanup.ExecuteNonQueryAsync();
         }
     }
+
+    /// <summary>A session with one gpt-4o response: 100 tokens in (40 cached), 50 out.</summary>
+    private async Task<TestClient> PricedSessionAsync()
+    {
+        var client = await app.NewClientAsync();
+        await client.Post("/api/traces", new { id = "priced", agent = "a" });
+        await client.Append("priced", E(1, "llm.response", new { model = "gpt-4o", usage = new { input_tokens = 100, output_tokens = 50, cached_input_tokens = 40 } }, 0));
+        await app.WaitForProjectionsAsync();
+        return client;
+    }
+
+    /// <summary>The workspace's own gpt-4o price: $4 in, $8 out per million, no cache price.</summary>
+    private static PriceTable OwnPrice(string workspace) => new(workspaces: new Dictionary<string, IReadOnlyDictionary<string, ModelPrice>>
+    {
+        [workspace] = new Dictionary<string, ModelPrice> { ["gpt-4o"] = new(4m, 8m) },
+    });
 
     private static async Task<decimal> CostAsync(TestClient client)
     {
