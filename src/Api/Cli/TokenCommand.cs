@@ -42,7 +42,7 @@ public static class TokenCommand
         var issuer = string.IsNullOrWhiteSpace(config["Tracing:Jwt:Issuer"]) ? null : config["Tracing:Jwt:Issuer"];
 
         var token = DevTokens.Mint(secret.Trim(), workspace, role, opts.GetValueOrDefault("--sub", "dev-user"),
-            DateTimeOffset.UtcNow, TimeSpan.FromMinutes(ttl), audience, issuer);
+            TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(ttl), audience, issuer);
         errors.WriteLine("warning: development token, signed with a local secret; never use this command against a shared server.");
         output.WriteLine($"workspace: {workspace}  role: {role}  expires in {ttl} min");
         output.WriteLine(token);

@@ -12,6 +12,9 @@ public sealed class CredentialWatch(Caller caller, CredentialCheck check, TimePr
     private readonly TimeSpan _every = TimeSpan.FromSeconds(Math.Max(1, options.CredentialCheckSeconds));
     private readonly DateTimeOffset _opened = clock.GetUtcNow();
 
+    /// <summary>The injected clock's now, for the connection loop that this watch bounds.</summary>
+    public DateTimeOffset Now => clock.GetUtcNow();
+
     public DateTimeOffset NextCheck { get; private set; } = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Max(1, options.CredentialCheckSeconds));
 
     public DateTimeOffset EndAt

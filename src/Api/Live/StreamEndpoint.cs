@@ -107,7 +107,7 @@ public static class StreamEndpoint
             //    (another node may have served this client further than this node's backfill reached).
             var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
             var endAt = watch.EndAt;
-            while (!ct.IsCancellationRequested && DateTimeOffset.UtcNow < endAt)
+            while (!ct.IsCancellationRequested && watch.Now < endAt)
             {
                 if (!await watch.StillValidAsync(ct)) { await Comment(http, CredentialWatch.EndedComment, ct); yield break; }
                 while (sub.Reader.TryRead(out var m))
@@ -122,7 +122,8 @@ public static class StreamEndpoint
                     yield break;
                 }
                 // A quiet connection must still end on time and recheck its credential on time, not at the next heartbeat.
-                var left = Min(endAt - DateTimeOffset.UtcNow, watch.NextCheck - DateTimeOffset.UtcNow);
+                var now = watch.Now;
+                var left = Min(endAt - now, watch.NextCheck - now);
                 if (left < heartbeat)
                 {
                     if (left > TimeSpan.Zero) await WaitAsync(sub, left, ct);

@@ -117,7 +117,7 @@ public sealed class FixAgent(AppFixture app)
         model.Reply = _ => (500, "overloaded");
         Assert.Equal("model_http_error: 500", (await ProposeAsync(client, app, id)).GetProperty("reason").GetString());
 
-        model.Delay = TimeSpan.FromSeconds(30);
+        model.Hang = true;
         Assert.Equal("model_timeout", (await ProposeAsync(client, app, id)).GetProperty("reason").GetString());
 
         // Configuration never leaves the server.

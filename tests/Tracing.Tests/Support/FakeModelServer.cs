@@ -21,9 +21,8 @@ public sealed class FakeModelServer : IAsyncDisposable
 
     /// <summary>(HTTP status, assistant message content) for a request body.</summary>
     public Func<JsonElement, (int Status, string Content)> Reply { get; set; } = _ => (200, "{}");
-
-    /// <summary>How long the server thinks before answering (a slow model; the client's timeout aborts it).</summary>
-    public TimeSpan Delay { get; set; } = TimeSpan.Zero;
+    /// <summary>A model that never answers: each request is held until the caller gives up (its timeout aborts it).</summary>
+    public bool Hang { get; set; }
 
     /// <summary>When set, every answer waits for this task first (a model call held open until the test releases it).</summary>
     public Task? Gate { get; set; }
@@ -46,10 +45,12 @@ public sealed class FakeModelServer : IAsyncDisposable
             var body = doc.RootElement.Clone();
             lock (server._requests) server._requests.Add((ctx.Request.Headers.Authorization.ToString(), body));
             if (server.Gate is { } gate) await gate.WaitAsync(ctx.RequestAborted);
-            if (server.Delay > TimeSpan.Zero)
+            if (server.Hang)
             {
-                try { await Task.Delay(server.Delay, ctx.RequestAborted); }
-                catch (OperationCanceledException) { return; }
+                // Released by the caller's abort (or the server stopping), not by a timer.
+                var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using (ctx.RequestAborted.Register(() => aborted.TrySetResult())) await aborted.Task;
+                return;
             }
             var (status, content) = server.Reply(body);
             ctx.Response.StatusCode = status;
