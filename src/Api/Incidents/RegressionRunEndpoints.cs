@@ -1,3 +1,4 @@
+using Tracing.Domain;
 using System.Security.Cryptography;
 using Marten;
 using Tracing.Api.Access;

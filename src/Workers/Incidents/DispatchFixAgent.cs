@@ -1,3 +1,4 @@
+using Tracing.Domain;
 using JasperFx;
 using Tracing.Domain.Audit;
 using Tracing.Domain.Incidents;
