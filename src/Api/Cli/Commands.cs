@@ -7,6 +7,8 @@ using Tracing.Projections;
 using Tracing.Workers;
 using Tracing.Workers.Analysis;
 
+using Tracing.Workers.Hosting;
+
 namespace Tracing.Api.Cli;
 
 /// <summary>Operator commands run by ./tracing: keys create|revoke, schema apply.</summary>

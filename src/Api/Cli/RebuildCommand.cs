@@ -3,6 +3,8 @@ using Tracing.Projections;
 using Tracing.Projections.Rebuilds;
 using Tracing.Workers.Projections;
 
+using Tracing.Workers.Hosting;
+
 namespace Tracing.Api.Cli;
 
 /// <summary>
