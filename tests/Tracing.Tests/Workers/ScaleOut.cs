@@ -96,7 +96,8 @@ public sealed class ScaleOut
         {
             var id = $"so-{i}";
             (await http.PostAsJsonAsync("/api/traces", new { id, agent = "a" })).EnsureSuccessStatusCode();
-            var events = (i < 4 ? ToolFailure() : Clean()).Append(TestClient.Ev(10, "session.ended", new { status = "completed" })).ToArray();
+            var steps = i < 4 ? ToolFailure() : Clean();
+            var events = steps.Append(TestClient.Ev(steps.Length + 1, "session.ended", new { status = i < 4 ? "error" : "ok" })).ToArray();
             (await http.PostAsJsonAsync($"/api/traces/{id}/events", new { events })).EnsureSuccessStatusCode();
             (i < 4 ? failing : clean).Add(id);
         }
@@ -150,7 +151,9 @@ public sealed class ScaleOut
                 $"(select count(*) from {Schema}.wolverine_incoming_envelopes where status <> 'Handled')"), n => n == 0, "queues drained");
             Assert.Equal(6, await CountAsync(analyses, workspace));
             Assert.Equal(1, await CountAsync(proposed, workspace, $"%{dispatchId}%"));
-            var proposal = (await (await http.GetAsync($"/api/incidents/{incidentId}")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("fix_proposal");
+            var proposal = await UntilAsync(async () => (await (await http.GetAsync($"/api/incidents/{incidentId}")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("fix_proposal"),
+                p => p.ValueKind == JsonValueKind.Object && p.GetProperty("status").GetString() == "proposed", "fix proposal in the read model");
+            Assert.Equal(dispatchId, proposal.GetProperty("dispatch_id").GetString());
             Assert.Equal("model", proposal.GetProperty("mode").GetString());
             Assert.Equal(1, await CountAsync($"select count(*) from {Schema}.mt_doc_auditentry where tenant_id = $1 and data::text like $2 and data::text like $3",
                 workspace, $"%{AuditActions.RegressionRunCompleted}%", $"%{completed.GetProperty("id").GetString()}%"));
