@@ -47,6 +47,6 @@ public static class CliRunner
         var names = new Stack<string>();
         for (SymbolResult? r = at; r is CommandResult c; r = c.Parent)
             if (c.Command is not RootCommand) names.Push(c.Command.Name);
-        return string.Join(' ', names.Prepend("tracing"));
+        return names.TryPeek(out var top) && top == "tracing" ? string.Join(' ', names) : string.Join(' ', names.Prepend("tracing"));
     }
 }

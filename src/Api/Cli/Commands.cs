@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace Tracing.Api.Cli;
 
@@ -15,11 +16,15 @@ public static class Commands
 
     /// <param name="configure">Extra configuration (tests point the CLI at their database and schema).</param>
     /// <param name="output">Where commands write their results and progress (standard output by default).</param>
-    public static async Task<int> RunAsync(string[] args, Action<IConfigurationBuilder>? configure = null, TextWriter? output = null)
+    /// <param name="errors">Where errors and usage go (standard error by default).</param>
+    public static async Task<int> RunAsync(string[] args, Action<IConfigurationBuilder>? configure = null, TextWriter? output = null,
+        TextWriter? errors = null)
     {
-        await using var context = new CliContext(configure, output ?? Console.Out, Console.Error);
-        var root = new RootCommand("Tracing operator commands: run against the database in TRACING_DB (./tracing sets it).")
+        await using var context = new CliContext(configure, output ?? Console.Out, errors ?? Console.Error);
+        // A named root (not RootCommand, which takes the binary's name): help and usage say `tracing`, as operators type it.
+        var root = new Command("tracing", "Tracing operator commands: run against the database in TRACING_DB (./tracing sets it).")
         {
+            new HelpOption(),
             KeysCommand.Build(context),
             SchemaCommand.Build(context),
             AnalysisCommand.Build(context),
