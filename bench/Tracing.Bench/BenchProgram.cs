@@ -254,7 +254,8 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         foreach (var size in o.ReplaySizes)
         {
             Progress($"replay: seeding {size:#,0} events (API, batch {o.SeedBatch}) and the raw table");
-            var (id, rawId, seedTime) = await new ReplayBench(api, raw, failures, TimeProvider.System).SeedAsync(size, o.SeedBatch, ct);
+            var (id, rawId, seedTime) = await Tracing.Api.Cli.CliProgress.RunAsync($"replay: seeding {size:#,0} events",
+                bar => new ReplayBench(api, raw, failures, TimeProvider.System).SeedAsync(size, o.SeedBatch, ct, bar));
             var seedDrain = await SettleAsync(ct); // the read model must not compete with the timed reads
             if (api.BackpressureWaits > 0) Progress($"  seeding waited out {api.BackpressureWaits} backpressure answer(s) so far (429, Retry-After)");
             Progress($"replay: reading {size:#,0} events, {o.ReplayRuns} runs, limit {o.PageLimit}");
@@ -311,7 +312,8 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
     {
         var fleet = new FleetBench(host, api, failures, Progress);
         Progress($"fleet: seeding {o.FleetEvents:#,0} events ({FleetBench.EventsPerSession} per session) through the API");
-        var seeded = await fleet.SeedAsync(o.FleetEvents, Math.Max(4, o.Sessions), ct);
+        var seeded = await Tracing.Api.Cli.CliProgress.RunAsync("fleet: seeding sessions",
+            bar => fleet.SeedAsync(o.FleetEvents, Math.Max(4, o.Sessions), ct, bar));
         var drain = await SettleAsync(ct);
         Progress($"  seeded {seeded.Events:#,0} events in {seeded.Elapsed.TotalSeconds:0} s; read models caught up {drain / 1000:0.0} s later");
         Rows.Add(new Row("fleet.seed", new()

@@ -1,6 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Tracing.Projections;
 
-namespace Tracing.Api;
+namespace Tracing.Workers.Hosting;
 
 /// <summary>Configuration: TRACING_DB (a PostgreSQL connection string), Tracing:Schema, Tracing:RunBackground, Tracing:DaemonLockId (Marten's HotCold lock id; set a distinct one per installation sharing a database).</summary>
 public static class TracingSettings
