@@ -60,11 +60,12 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, SetAppend 
         var receivedAt = clock.GetUtcNow();
         var serializer = store.Options.Serializer();
         var rows = new List<SetAppend.Row>(plan.Candidates.Count);
-        foreach (var e in plan.Candidates)
+        for (var ordinal = 0; ordinal < plan.Candidates.Count; ordinal++)
         {
+            var e = plan.Candidates[ordinal];
             var data = new TraceEventRecorded(sessionId, e.Seq, e.IdempotencyKey, e.Type, e.Ts, e.SpanId, e.ParentSpanId,
                 e.Payload, receivedAt, e.ContentHash);
-            rows.Add(new SetAppend.Row(e.Index, EventIdentity.EventId(workspace, streamKey, e.IdempotencyKey), e.Seq,
+            rows.Add(new SetAppend.Row(ordinal, EventIdentity.EventId(workspace, streamKey, e.IdempotencyKey), e.Seq,
                 e.ContentHash, serializer.ToJson(data)));
         }
 

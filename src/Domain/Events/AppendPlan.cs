@@ -1,12 +1,14 @@
 namespace Tracing.Domain.Events;
 
 /// <summary>What the store says about one candidate of a set-based append (ADR 0027).</summary>
+/// <param name="Ordinal">The candidate's position in <see cref="AppendPlan.Candidates"/> (request indexes repeat: a
+/// span's events share its index).</param>
 /// <param name="Verdict"><see cref="AppendPlan.Accepted"/>, <see cref="AppendPlan.Duplicate"/>,
 /// <see cref="AppendPlan.KeyConflict"/> or <see cref="AppendPlan.NotMonotonic"/>.</param>
 /// <param name="Seq">The seq it was stored at (assigned by the store for server-sequenced events).</param>
 /// <param name="LastSeq">The session's last accepted seq before this append.</param>
 /// <param name="StoredHash">The content hash already stored under its key, if any.</param>
-public sealed record StoreVerdict(int Index, char Verdict, long Seq, long LastSeq, string? StoredHash);
+public sealed record StoreVerdict(int Ordinal, char Verdict, long Seq, long LastSeq, string? StoredHash);
 
 /// <summary>
 /// The batch-only half of <see cref="AppendDecision"/>, pure: the first event of each idempotency key is a candidate
@@ -18,7 +20,7 @@ public sealed class AppendPlan
 {
     public const char Accepted = 'A', Duplicate = 'D', KeyConflict = 'K', NotMonotonic = 'M';
 
-    private readonly List<(IncomingEvent Repeat, IncomingEvent First)> _repeats = [];
+    private readonly List<(IncomingEvent Repeat, int First)> _repeats = [];
     private readonly IReadOnlyList<Rejection> _invalid;
 
     /// <summary>Distinct keys; by (seq, index) for client seqs, in the order given when the server assigns seqs.</summary>
@@ -31,11 +33,11 @@ public sealed class AppendPlan
     {
         _invalid = invalid;
         AtNext = atNext;
-        var first = new Dictionary<string, IncomingEvent>(StringComparer.Ordinal);
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var e in ordered)
         {
             if (first.TryGetValue(e.IdempotencyKey, out var earlier)) _repeats.Add((e, earlier));
-            else { first[e.IdempotencyKey] = e; Candidates.Add(e); }
+            else { first[e.IdempotencyKey] = Candidates.Count; Candidates.Add(e); }
         }
     }
 
@@ -46,13 +48,14 @@ public sealed class AppendPlan
 
     public AppendOutcome Resolve(long lastSeq, IReadOnlyList<StoreVerdict> verdicts)
     {
-        var byIndex = verdicts.ToDictionary(v => v.Index);
+        var byOrdinal = new StoreVerdict[Candidates.Count];
+        foreach (var v in verdicts) byOrdinal[v.Ordinal] = v;
         var accepted = new List<IncomingEvent>();
         var rejected = new List<Rejection>(_invalid);
         var duplicates = 0;
-        foreach (var c in Candidates)
+        for (var i = 0; i < Candidates.Count; i++)
         {
-            var v = byIndex[c.Index];
+            var (c, v) = (Candidates[i], byOrdinal[i]);
             switch (v.Verdict)
             {
                 case Accepted: accepted.Add(c with { Seq = v.Seq }); break;
@@ -65,9 +68,9 @@ public sealed class AppendPlan
         // native hash covers the seq, the server-sequenced one leaves it out, so the comparison is the same rule.
         foreach (var (repeat, first) in _repeats)
         {
-            var judged = byIndex[first.Index];
+            var judged = byOrdinal[first];
             if (judged.Verdict == NotMonotonic) { rejected.Add(Conflict(repeat, AppendDecision.NotMonotonic)); continue; }
-            var earlier = judged.StoredHash ?? first.ContentHash;
+            var earlier = judged.StoredHash ?? Candidates[first].ContentHash;
             if (earlier == repeat.ContentHash) duplicates++;
             else rejected.Add(Conflict(repeat, AppendDecision.KeyConflict));
         }

@@ -20,7 +20,7 @@ public sealed class SetAppend(NpgsqlDataSource dataSource, TracingStoreSettings 
     private readonly string _appendSql = AppendSql(settings.Schema);
 
     /// <summary>One candidate: its event id, seq (ignored when the store assigns it), content hash and stored JSON.</summary>
-    public readonly record struct Row(int Index, Guid Id, long Seq, string ContentHash, string Json);
+    public readonly record struct Row(int Ordinal, Guid Id, long Seq, string ContentHash, string Json);
 
     /// <summary>The verdicts, or null when the session's stream does not exist.</summary>
     public async Task<List<StoreVerdict>?> AppendAsync(string tenant, string streamKey, IReadOnlyList<Row> rows, bool atNext,
@@ -37,7 +37,7 @@ public sealed class SetAppend(NpgsqlDataSource dataSource, TracingStoreSettings 
         var p = append.Parameters;
         p.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         p.Add(new NpgsqlParameter<string> { TypedValue = streamKey });
-        p.Add(new NpgsqlParameter<int[]> { TypedValue = rows.Select(r => r.Index).ToArray() });
+        p.Add(new NpgsqlParameter<int[]> { TypedValue = rows.Select(r => r.Ordinal).ToArray() });
         p.Add(new NpgsqlParameter<Guid[]> { TypedValue = rows.Select(r => r.Id).ToArray() });
         p.Add(new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Seq).ToArray() });
         p.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.ContentHash).ToArray() });
@@ -63,7 +63,7 @@ public sealed class SetAppend(NpgsqlDataSource dataSource, TracingStoreSettings 
     }
 
     /// <summary>
-    /// $1 tenant, $2 stream key, $3 indexes, $4 event ids, $5 seqs, $6 content hashes, $7 event JSON, $8 the store assigns
+    /// $1 tenant, $2 stream key, $3 candidate ordinals (the order of judgement), $4 event ids, $5 seqs, $6 content hashes, $7 event JSON, $8 the store assigns
     /// seqs, $9 Marten's .NET type name. A candidate is a duplicate (D) when its key is stored with the same content, a key
     /// conflict (K) when stored with other content, not monotonic (M) when its seq is not above the last one or another
     /// candidate took the same seq first; otherwise accepted (A). The rule of <see cref="AppendDecision"/> for distinct keys.
