@@ -59,6 +59,9 @@ public sealed class SetAppend(NpgsqlDataSource dataSource, TracingStoreSettings 
         while (await reader.ReadAsync(ct))
             verdicts.Add(new StoreVerdict(reader.GetInt32(0), reader.GetString(1)[0], reader.GetInt64(2), reader.GetInt64(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4)));
+        // Read to the end of the batch: the implicit transaction commits at its Sync, and a failed commit surfaces here,
+        // so no caller can answer 2xx for rows that were rolled back.
+        while (await reader.NextResultAsync(ct)) { }
         return found ? verdicts : null;
     }
 
