@@ -43,6 +43,7 @@ public static class StoreSetup
         services.AddSingleton(_ => dataSource); // a factory registration: the host disposes it (and its idle pooled connections) on shutdown
         services.AddSingleton(settings);
         services.AddSingleton<EventLog>();
+        services.AddSingleton<SetAppend>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<SearchReader>();
