@@ -114,7 +114,7 @@ public sealed class StatsVersusBruteForce(AppFixture app)
 
         await AssertAllGroupsAsync();
         using (var daemon = await app.Host.Services.GetRequiredService<IDocumentStore>().BuildProjectionDaemonAsync())
-            await daemon.RebuildProjectionAsync(FleetProjection.Name, TimeSpan.FromMinutes(2), default);
+            await daemon.RebuildProjectionAsync(FleetProjection.ProjectionName, TimeSpan.FromMinutes(2), default);
         await AssertAllGroupsAsync();
     }
 
