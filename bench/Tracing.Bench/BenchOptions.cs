@@ -48,6 +48,7 @@ public sealed class BenchOptions
     public bool RebuildOnly { get; private set; }
     public long RebuildEvents { get; private set; }
     public int RebuildRuns { get; private set; } = 1;
+    public bool KeepData { get; private set; }
 
     public const string Usage = """
         Usage: ./tracing bench [flags]
@@ -91,6 +92,7 @@ public sealed class BenchOptions
           --rebuild-only          only the rebuild section (with --rebuild-events: seeded first through the API)
           --rebuild-events N      seed the store to about N events (1,000 per session) before the rebuild
           --rebuild-runs N        rebuild the same store N times (each with its own raw scan; default 1)
+          --keep-data             do not drop and recreate the schema first (e.g. rebuild an earlier run's seeded store again)
           --skip-stream / --skip-rebuild / --skip-otlp
           --median A.json B.json ...  print the per-figure median table of earlier result files and exit
           --help
@@ -174,6 +176,7 @@ public sealed class BenchOptions
                 case "--rebuild-only": o.RebuildOnly = true; break;
                 case "--rebuild-events": o.RebuildEvents = Int(name, Value(), 1000, 100_000_000); break;
                 case "--rebuild-runs": o.RebuildRuns = Int(name, Value(), 1, 100); break;
+                case "--keep-data": o.KeepData = true; break;
                 case "--median":
                     o.MedianOf = args[(i + 1)..];
                     if (o.MedianOf.Length == 0) throw new ArgumentException("--median needs result files");

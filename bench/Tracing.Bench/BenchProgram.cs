@@ -115,9 +115,13 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         Meta["payload_bytes"] = Workload.AveragePayloadBytes;
         if (_profiler is not null) Meta["profile"] = _profile;
 
-        Progress($"schema {o.Schema}: drop and recreate");
-        await ExecAsync($"drop schema if exists {o.Schema} cascade", ct);
-        await ExecAsync($"create schema {o.Schema}", ct);
+        if (o.KeepData) Progress($"schema {o.Schema}: kept as it is (--keep-data)");
+        else
+        {
+            Progress($"schema {o.Schema}: drop and recreate");
+            await ExecAsync($"drop schema if exists {o.Schema} cascade", ct);
+        }
+        await ExecAsync($"create schema if not exists {o.Schema}", ct);
         var raw = new RawBaseline(_db, o.Schema);
         await raw.CreateTableAsync(ct);
 

@@ -105,11 +105,10 @@ public sealed class ComputedCost(AppFixture app)
         return hit.GetProperty("cost").GetDecimal();
     }
 
-    private static async Task RebuildWithAsync(PriceTable prices)
+    private async Task RebuildWithAsync(PriceTable prices)
     {
         await using var dataSource = new NpgsqlDataSourceBuilder(AppFixture.ConnectionString).Build();
         using var store = DocumentStore.For(opts => opts.ConfigureTracing(dataSource, AppFixture.Schema, prices));
-        using var daemon = await store.BuildProjectionDaemonAsync();
-        await daemon.RebuildProjectionAsync(FleetProjection.ProjectionName, TimeSpan.FromMinutes(2), default);
+        await app.RebuildAloneAsync(store, FleetProjection.ProjectionName);
     }
 }
