@@ -8,7 +8,7 @@ namespace Tracing.Projections.Incidents;
 /// <see cref="IncidentProjection"/>. The fold methods are pure and shared with the PATCH endpoint, which computes
 /// its answer with the same code the projection will run (docs/adr/0008-incidents.md).
 /// </summary>
-public sealed class Incident
+public sealed partial class Incident
 {
     public const int MaxSamples = 5;
     public const int MaxTitle = 200;
@@ -58,6 +58,7 @@ public sealed class Incident
         {
             Fingerprint = f.Fingerprint;
             Title = TitleFor(f);
+            TitleSessionId = f.SessionId;
             FirstSeenAt = f.AnalyzedAt;
         }
         Detector = f.Detector;

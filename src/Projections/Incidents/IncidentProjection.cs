@@ -22,6 +22,7 @@ public sealed partial class IncidentProjection : MultiStreamProjection<Incident,
         Identity<IncidentOwnerChanged>(e => e.IncidentId);
         Identity<FixAgentDispatched>(e => e.IncidentId);
         Identity<FixProposed>(e => e.IncidentId);
+        Identity<IncidentSessionErased>(e => e.IncidentId);
     }
 
     public Incident Create(FindingObserved f)

@@ -14,6 +14,7 @@ public static class IncidentStreamFold
             case IncidentOwnerChanged e: incident.Apply(e, version); break;
             case FixAgentDispatched e: incident.Apply(e, version); break;
             case FixProposed e: incident.Apply(e, version); break;
+            case IncidentSessionErased e: incident.Apply(e, version); break;
         }
     }
 
