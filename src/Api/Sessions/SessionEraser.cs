@@ -32,15 +32,32 @@ public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, 
     NpgsqlDataSource dataSource, TracingStoreSettings settings, ErasureOptions options, TimeProvider clock)
 {
     private const int PageSize = 1000;
+    private const int MaxAttempts = 3;
 
     public async Task<ErasureResult> EraseAsync(string workspace, string project, string sessionId, string actor, string? requestId,
         CancellationToken ct)
     {
         var key = SessionIds.StreamKey(project, sessionId);
-        await using (var query = store.QuerySession(workspace))
-            if (await query.LoadAsync<SessionHead>(key, ct) is null) return new ErasureResult(ErasureStatus.NotFound);
-        if (!await DaemonPassedAsync(await LastSequenceAsync(workspace, key, ct), ct)) return new ErasureResult(ErasureStatus.Behind);
+        for (var attempt = 1; ; attempt++)
+        {
+            var (version, sequence) = await StreamEndAsync(workspace, key, ct);
+            if (version == 0) return new ErasureResult(ErasureStatus.NotFound);
+            if (!await DaemonPassedAsync(sequence, ct)) return new ErasureResult(ErasureStatus.Behind);
+            var erased = await EraseFoldedAsync(workspace, project, sessionId, key, version, actor, requestId, ct);
+            if (erased is not null) return erased;
+            // Events arrived after the wait (a late append, the automatic analysis): wait for the daemon again.
+            if (attempt >= MaxAttempts) return new ErasureResult(ErasureStatus.Behind);
+        }
+    }
 
+    /// <summary>
+    /// Erases the stream as of <paramref name="version"/>, which the daemon has folded. The stream row stays locked
+    /// (<c>FetchForExclusiveWriting</c>) until the commit, so no append slips in between the check and the delete;
+    /// null when the stream moved past <paramref name="version"/> before the lock was taken.
+    /// </summary>
+    private async Task<ErasureResult?> EraseFoldedAsync(string workspace, string project, string sessionId, string key, long version,
+        string actor, string? requestId, CancellationToken ct)
+    {
         var s = settings.Schema;
         var fleet = new FleetErasure(s, settings.Prices, workspace, key);
         var incidents = new SortedSet<string>(StringComparer.Ordinal);
@@ -48,7 +65,9 @@ public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, 
         var now = clock.GetUtcNow();
         await using (var session = store.LightweightSession(workspace))
         {
-            if (await session.LoadAsync<SessionHead>(key, ct) is null) return new ErasureResult(ErasureStatus.NotFound);
+            var stream = await session.Events.FetchForExclusiveWriting<SessionHead>(key, ct);
+            if (stream.Aggregate is null) return new ErasureResult(ErasureStatus.NotFound);
+            if (stream.CurrentVersion != version) return null;
             // Page through the stream (a long session is never held whole): the fleet share and the incidents it fed.
             for (long from = 1; ; from += PageSize)
             {
@@ -87,13 +106,16 @@ public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, 
         return new ErasureResult(ErasureStatus.Erased, artifacts.Count, removed);
     }
 
-    private async Task<long> LastSequenceAsync(string workspace, string key, CancellationToken ct)
+    /// <summary>The stream's version and the global sequence of its last event (0, 0 when there is no stream).</summary>
+    private async Task<(long Version, long Sequence)> StreamEndAsync(string workspace, string key, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            $"select coalesce(max(seq_id), 0) from {settings.Schema}.mt_events where stream_id = $1 and tenant_id = $2");
+            $"select coalesce(max(version), 0), coalesce(max(seq_id), 0) from {settings.Schema}.mt_events where stream_id = $1 and tenant_id = $2");
         cmd.Parameters.Add(new NpgsqlParameter { Value = key });
         cmd.Parameters.Add(new NpgsqlParameter { Value = workspace });
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetInt64(0), r.GetInt64(1));
     }
 
     /// <summary>
