@@ -8,7 +8,7 @@ namespace Tracing.Projections.Incidents;
 /// <see cref="IncidentProjection"/>. The triage part is <see cref="IncidentTriage"/>, the same fold the inline write
 /// model runs (docs/adr/0008-incidents.md, docs/adr/0024-incident-regressed-event.md).
 /// </summary>
-public sealed class Incident
+public sealed partial class Incident
 {
     public const int MaxSamples = 5;
     public const int MaxTitle = 200;
@@ -53,6 +53,7 @@ public sealed class Incident
         {
             Fingerprint = f.Fingerprint;
             Title = TitleFor(f);
+            TitleSessionId = f.SessionId;
             FirstSeenAt = f.AnalyzedAt;
         }
         Detector = f.Detector;

@@ -23,6 +23,7 @@ public sealed partial class IncidentProjection : MultiStreamProjection<Incident,
         Identity<FixAgentDispatched>(e => e.IncidentId);
         Identity<FixProposed>(e => e.IncidentId);
         Identity<IncidentRegressed>(e => e.IncidentId);
+        Identity<IncidentSessionErased>(e => e.IncidentId);
     }
 
     public Incident Create(FindingObserved f)

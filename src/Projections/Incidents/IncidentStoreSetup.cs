@@ -14,6 +14,7 @@ public static class IncidentStoreSetup
     public const string FixDispatchedAlias = "incident_fix_dispatched";
     public const string FixProposedAlias = "incident_fix_proposed";
     public const string RegressedAlias = "incident_regressed";
+    public const string SessionErasedAlias = "incident_session_erased";
 
     public static void ConfigureIncidents(this StoreOptions opts)
     {
@@ -22,6 +23,7 @@ public static class IncidentStoreSetup
         opts.Events.MapEventType<FixAgentDispatched>(FixDispatchedAlias);
         opts.Events.MapEventType<FixProposed>(FixProposedAlias);
         opts.Events.MapEventType<IncidentRegressed>(RegressedAlias);
+        opts.Events.MapEventType<IncidentSessionErased>(SessionErasedAlias);
 
         opts.Schema.For<IncidentTriage>().MultiTenanted();
         opts.Projections.Add<IncidentTriageProjection>(ProjectionLifecycle.Inline);

@@ -106,6 +106,7 @@ public sealed class IncidentTriage
             case IncidentRegressed e: Apply(e, version); break;
             case FixAgentDispatched e: Apply(e, version); break;
             case FixProposed e: Apply(e, version); break;
+            case IncidentSessionErased e: Stamp(e.ProjectId, version, e.At); break;
         }
     }
 
@@ -125,12 +126,15 @@ public sealed partial class IncidentTriageProjection : SingleStreamProjection<In
     public IncidentTriage Create(IEvent<IncidentRegressed> e) => Fold(null, e, e.Data.IncidentId, e.Data.ProjectId);
     public IncidentTriage Create(IEvent<FixAgentDispatched> e) => Fold(null, e, e.Data.IncidentId, e.Data.ProjectId);
     public IncidentTriage Create(IEvent<FixProposed> e) => Fold(null, e, e.Data.IncidentId, e.Data.ProjectId);
+    public IncidentTriage Create(IEvent<IncidentSessionErased> e) => Fold(null, e, e.Data.IncidentId, e.Data.ProjectId);
 
     public IncidentTriage Apply(IEvent<IncidentStatusChanged> e, IncidentTriage t) => Fold(t, e, "", "");
     public IncidentTriage Apply(IEvent<IncidentOwnerChanged> e, IncidentTriage t) => Fold(t, e, "", "");
     public IncidentTriage Apply(IEvent<IncidentRegressed> e, IncidentTriage t) => Fold(t, e, "", "");
     public IncidentTriage Apply(IEvent<FixAgentDispatched> e, IncidentTriage t) => Fold(t, e, "", "");
     public IncidentTriage Apply(IEvent<FixProposed> e, IncidentTriage t) => Fold(t, e, "", "");
+    // An erasure changes what the incident shows, so it moves the stream version (and the ETag) like any other event.
+    public IncidentTriage Apply(IEvent<IncidentSessionErased> e, IncidentTriage t) => Fold(t, e, "", "");
 
     private static IncidentTriage Fold(IncidentTriage? t, IEvent e, string incidentId, string projectId)
     {
