@@ -71,9 +71,15 @@ public sealed class AnalysingSessions(AppFixture app)
     {
         var client = await app.NewClientAsync();
         var id = await client.CreateSession();
-        // Wolverine's tracking waits for the outbox-published trigger and every handler it cascades to.
-        await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).ExecuteAndWaitAsync((IMessageContext _) =>
-            client.Append(id, [.. FailingToolRun(), Ev(6, "session.ended", new { status = "error", reason = "gave up" })]));
+        // The outbox-published trigger travels over the PostgreSQL work queue (ADR 0025) to whichever node with
+        // background work takes it: wait for its result in the read model.
+        await client.Append(id, [.. FailingToolRun(), Ev(6, "session.ended", new { status = "error", reason = "gave up" })]);
+        await Eventually.UntilAsync(async () =>
+            {
+                await app.WaitForProjectionsAsync();
+                return await client.Get($"/api/traces/{id}/analysis");
+            },
+            r => r.Status == 200, TimeSpan.FromSeconds(30), r => $"no analysis yet: {r.Status}");
 
         var analysis = await StoredAnalysisAsync(client, id);
         Assert.Equal(6, analysis.GetProperty("last_seq").GetInt64());

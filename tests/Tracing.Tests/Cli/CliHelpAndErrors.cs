@@ -43,7 +43,7 @@ public sealed class CliHelpAndErrors
     [InlineData(new[] { "keys", "create", "--workspace", "w", "--project", "p", "--scopes", "traces:read,admin" },
         "error: --scopes: unknown scope 'admin' (known: traces:read, traces:read_raw, traces:write)", "usage: tracing keys create")]
     [InlineData(new[] { "keys", "create", "--project", "p" }, "error: Option '--workspace' is required.", "usage: tracing keys create")]
-    [InlineData(new[] { "keys", "revoke" }, "error: Required argument missing for command: 'revoke'.", "usage: tracing keys revoke <key_id>")]
+    [InlineData(new[] { "keys", "revoke" }, "error: Required argument 'key_id' missing for command: 'revoke'.", "usage: tracing keys revoke <key_id>")]
     [InlineData(new[] { "keys", "rotate" }, "error: Unrecognized command or argument 'rotate'.", "usage: tracing keys <create|revoke>")]
     [InlineData(new[] { "analysis", "rerun", "--since", "yesterday" },
         "error: --since 'yesterday' is not an ISO 8601 time (e.g. 2026-11-27T10:00:00Z)", "usage: tracing analysis rerun")]
