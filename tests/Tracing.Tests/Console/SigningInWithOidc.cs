@@ -41,7 +41,9 @@ public sealed class SigningInWithOidc(BrowserFixture chromium)
         await page.Locator("[data-testid=oidc]").ClickAsync();
         await page.GetByLabel("User name").FillAsync("ada");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.Locator("[data-testid=who]")).ToContainTextAsync($"ada · {mine.Workspace} (viewer)");
+        // The whole chain (provider, code redemption over the back channel, the first circuit of a fresh host) gets a
+        // generous deadline: on a loaded CI machine it can take longer than Playwright's default 5 s.
+        await Expect(page.Locator("[data-testid=who]")).ToContainTextAsync($"ada · {mine.Workspace} (viewer)", new() { Timeout = 30_000 });
         Assert.EndsWith("/incidents", page.Url); // back where the person was going
         Assert.Equal((1, 0), (idp.TokensIssued, idp.TokenRefusals));
 
@@ -76,7 +78,7 @@ public sealed class SigningInWithOidc(BrowserFixture chromium)
         await other.Locator("[data-testid=oidc]").ClickAsync();
         await other.GetByLabel("User name").FillAsync("nobody");
         await other.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(other.Locator("[role=alert]")).ToContainTextAsync("grants no role");
+        await Expect(other.Locator("[role=alert]")).ToContainTextAsync("grants no role", new() { Timeout = 30_000 });
         Assert.DoesNotContain(await stranger.CookiesAsync(), c => c.Name == "tracing_console");
     }
 }
