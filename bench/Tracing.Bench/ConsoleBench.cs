@@ -43,7 +43,7 @@ public static class ConsoleBench
         for (var i = 0; i <= runs; i++)
         {
             var t = Stopwatch.GetTimestamp();
-            using var page = await http.GetAsync("/api/traces/console-big/events?after_seq=0&limit=500", ct);
+            using var page = await http.GetAsync("/api/traces/console-big/events?after_seq=0&limit=100", ct);
             await page.Content.ReadAsByteArrayAsync(ct);
             if (i > 0) rawFirstPage.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
         }
@@ -72,6 +72,9 @@ public static class ConsoleBench
             await page.GotoAsync(url, new() { WaitUntil = WaitUntilState.Commit });
             await page.Locator(".row[data-seq='1']").WaitForAsync();
             if (i > 0) navigate.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            if (Environment.GetEnvironmentVariable("TRACING_BENCH_PROBE") == "1")
+                await log.WriteLineAsync($"probe {Stopwatch.GetElapsedTime(t).TotalMilliseconds:F0} ms: " + await page.EvaluateAsync<string>(
+                    "() => performance.getEntries().map(e => `${e.name.replace(location.origin,'')}@${e.startTime.toFixed(0)}+${e.duration.toFixed(0)}`).join(' | ') + ' now@' + performance.now().toFixed(0)"));
             await page.Locator("[data-loaded=all]").WaitForAsync(new() { Timeout = 120_000 });
             if (i > 0) fullLoad.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             await page.CloseAsync();

@@ -18,6 +18,7 @@ public static class ArtifactRedirect
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/artifacts/{Uri.EscapeDataString(artifact_id)}");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (!string.IsNullOrEmpty(project)) request.Headers.Add("X-Tracing-Project", project);
+        if (user.FindFirstValue(ConsoleClaims.Workspace) is { Length: > 0 } workspace) request.Headers.Add("X-Tracing-Workspace", workspace);
         using var response = await clients.CreateClient(ConsoleApi.ClientName).SendAsync(request, ct);
         if ((int)response.StatusCode == 302 && response.Headers.Location is { } location) return Results.Redirect(location.ToString());
         return Results.StatusCode((int)response.StatusCode);

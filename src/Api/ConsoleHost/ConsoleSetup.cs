@@ -18,7 +18,8 @@ public static class ConsoleSetup
         // The sign-in cookie is encrypted with these keys: kept beside the artifacts (Tracing:DataDir), which every node shares.
         services.AddDataProtection().SetApplicationName("Tracing")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")));
-        services.AddAuthentication().AddCookie(ConsoleClaims.Scheme, o =>
+        var auth = services.AddAuthentication();
+        auth.AddCookie(ConsoleClaims.Scheme, o =>
         {
             o.Cookie.Name = "tracing_console";
             o.Cookie.HttpOnly = true;
@@ -28,6 +29,11 @@ public static class ConsoleSetup
             o.ExpireTimeSpan = ConsoleSessionToken.Lifetime;
             o.SlidingExpiration = false; // never outlives the JWT inside it
         });
+        if (OidcSettings.From(config) is { } oidc)
+        {
+            services.AddSingleton(oidc);
+            auth.AddConsoleOidc(oidc);
+        }
         services.AddSingleton<LoopbackAddress>();
         services.AddSingleton<ConsoleSignIns>();
         services.AddSingleton<ConsoleSessionToken>();

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Tracing.Api.Access;
@@ -16,6 +15,7 @@ public static class SignInEndpoints
     public static void MapConsoleSignIn(this WebApplication app)
     {
         app.MapGet("/signin", (HttpContext http) => Page(http, null)).AllowAnonymous().ExcludeFromDescription();
+        app.MapConsoleOidc();
         app.MapGet(ConsoleSignIns.Path, Redeem).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/console/signout", async (HttpContext http) =>
         {
@@ -39,25 +39,22 @@ public static class SignInEndpoints
         var (valid, error) = await tokens.ValidateAsync(token, ct);
         if (valid is null) return Page(http, $"The API refuses the console token: {error}", 400);
 
-        var identity = new ClaimsIdentity([
-            new Claim(ClaimTypes.Name, grant.Subject),
-            new Claim(ConsoleClaims.Subject, grant.Subject),
-            new Claim(ConsoleClaims.Workspace, grant.WorkspaceId),
-            new Claim(ConsoleClaims.Role, grant.Role),
-            new Claim(ConsoleClaims.Jwt, token),
-        ], ConsoleClaims.Scheme);
-        await http.SignInAsync(ConsoleClaims.Scheme, new ClaimsPrincipal(identity),
+        await http.SignInAsync(ConsoleClaims.Scheme, ConsolePrincipal.Create(grant.Subject, grant.WorkspaceId, grant.Role, token),
             new AuthenticationProperties { ExpiresUtc = expires, IsPersistent = false });
         return Results.Redirect("/");
     }
 
-    private static IResult Page(HttpContext http, string? error, int status = 200)
+    internal static IResult Page(HttpContext http, string? error, int status = 200)
     {
         var enc = HtmlEncoder.Default;
-        var message = error is null
-            ? "<p>Open the one-time sign-in link printed by <code>./tracing run</code>, or ask an administrator for one: " +
-              "<code>./tracing console-link --workspace W [--role admin|member|viewer]</code>.</p>"
-            : $"<p role=\"alert\" class=\"error\">{enc.Encode(error)}</p>";
+        var links = "<p>Open the one-time sign-in link printed by <code>./tracing run</code>, or ask an administrator for one: " +
+                    "<code>./tracing console-link --workspace W [--role admin|member|viewer]</code>.</p>";
+        if (http.RequestServices.GetService<OidcSettings>() is { } oidc)
+        {
+            var start = OidcSettings.StartPath + "?returnUrl=" + Uri.EscapeDataString(ConsolePrincipal.LocalPath(http.Request.Query["ReturnUrl"]));
+            links = $"<p><a class=\"button\" data-testid=\"oidc\" href=\"{enc.Encode(start)}\">Sign in with {enc.Encode(oidc.DisplayName)}</a></p>" + links;
+        }
+        var message = error is null ? links : $"<p role=\"alert\" class=\"error\">{enc.Encode(error)}</p>" + links;
         var html = $$"""
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in · Tracing</title>
             <meta name="viewport" content="width=device-width, initial-scale=1">

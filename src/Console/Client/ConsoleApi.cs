@@ -30,6 +30,8 @@ public sealed class ConsoleApi(IHttpClientFactory clients, ConsoleUser user)
         using var request = new HttpRequestMessage(method, path);
         var token = await user.TokenAsync();
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // A provider's token may grant several workspaces: the console acts in the one chosen at sign-in.
+        if (await user.WorkspaceAsync() is { Length: > 0 } workspace) request.Headers.Add("X-Tracing-Workspace", workspace);
         // Sessions and their artifacts live in projects: a workspace-wide console token names one per request.
         if (project is not null) request.Headers.Add("X-Tracing-Project", project);
         foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);

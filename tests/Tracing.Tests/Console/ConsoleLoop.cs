@@ -60,7 +60,19 @@ public sealed class ConsoleLoop(BrowserFixture chromium, ITestOutputHelper outpu
         await world.SessionAsync("started-while-watching", Ev(1));
         await Expect(page.Locator("tr[data-session='started-while-watching']")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
-        // Find the failing session with the filter, open it: the critical step is highlighted, the artifact renders.
+        // Has-errors and free text filter on the server (the API pages the filtered list), then the status filter finds
+        // the failing session; open it: the critical step is highlighted, the artifact renders.
+        var rows = page.Locator("tr[data-session]");
+        await page.GetByLabel("Has errors").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(failedRow).ToBeVisibleAsync();
+        await page.GetByLabel("Has errors").UncheckAsync();
+        await page.Locator("input[aria-label=Search]").FillAsync("CHECKOUT-O");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(page.Locator("tr[data-session='checkout-ok']")).ToBeVisibleAsync();
+        await page.Locator("input[aria-label=Search]").FillAsync("");
         await page.Locator("select[aria-label=Status]").SelectOptionAsync("failed");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         await Expect(page.Locator("tr[data-session='checkout-ok']")).ToHaveCountAsync(0);
@@ -87,6 +99,17 @@ public sealed class ConsoleLoop(BrowserFixture chromium, ITestOutputHelper outpu
         await Expect(page.Locator($".row[data-seq='{critical + 1}']")).ToHaveAttributeAsync("aria-selected", "true");
         await page.Keyboard.PressAsync("ArrowUp");
         await Expect(criticalRow).ToHaveAttributeAsync("aria-selected", "true");
+        // The waterfall: one bar per span with a start and an end, placed and sized on one time axis; a span opens its step.
+        await page.Locator(".waterfall-box summary").ClickAsync();
+        var toolSpan = page.Locator(".waterfall li[data-span='tool-1']");
+        await Expect(toolSpan).ToHaveAttributeAsync("data-ms", "30000");
+        await Expect(page.Locator(".waterfall li[data-span='llm-1']")).ToHaveAttributeAsync("data-ms", "890");
+        var toolBar = (await toolSpan.Locator(".bar").BoundingBoxAsync())!;
+        var llmBar = (await page.Locator(".waterfall li[data-span='llm-1'] .bar").BoundingBoxAsync())!;
+        Assert.True(toolBar.Width > 20 * llmBar.Width, $"tool bar {toolBar.Width}px vs llm bar {llmBar.Width}px");
+        Assert.True(toolBar.X > llmBar.X, "the tool span starts after the LLM span");
+        await toolSpan.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(page.Locator(".row[data-seq='4']")).ToHaveAttributeAsync("aria-selected", "true");
         await Screenshots.TakeAsync(page, "console-replay");
         output.WriteLine($"replay checked: {clock.ElapsedMilliseconds} ms");
 
@@ -133,8 +156,11 @@ public sealed class ConsoleLoop(BrowserFixture chromium, ITestOutputHelper outpu
         await keyRow.GetByRole(AriaRole.Button, new() { Name = "Revoke key from-console" }).ClickAsync();
         await Expect(keyRow).ToContainTextAsync("revoked");
         Assert.DoesNotContain("trk_", await keyRow.InnerTextAsync());
+        // The overview charts the stats API's hourly rollups of this workspace (three sessions, one failed).
+        await api.WaitForProjectionsAsync(TimeSpan.FromSeconds(30));
         await page.GotoAsync(new Uri(api.BaseAddress, "/overview").ToString());
         await Expect(page.Locator("figure.chart")).ToHaveCountAsync(6);
+        await Expect(page.Locator("[data-testid=overview-totals]")).ToContainTextAsync("3 sessions, 1 failed");
 
         // A live session: events appended while the page is open appear in order, across server-side drops (every 2 s).
         await world.SessionAsync("live-run", Ev(1), Ev(2), Ev(3));
@@ -176,6 +202,21 @@ public sealed class ConsoleLoop(BrowserFixture chromium, ITestOutputHelper outpu
         await page.GotoAsync(await mine.SignInLinkAsync(role: "viewer"));
         await Expect(page.Locator("tr[data-session='mine-1']")).ToBeVisibleAsync();
         await Expect(page.Locator("tr[data-session='theirs-secret']")).ToHaveCountAsync(0);
+
+        // The theme toggle changes the colours and is remembered across a reload.
+        var html = page.Locator("html");
+        var before = await html.GetAttributeAsync("data-theme");
+        const string background = "() => getComputedStyle(document.body).backgroundColor";
+        var colour = await page.EvaluateAsync<string>(background);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch between dark and light theme" }).ClickAsync();
+        var after = before == "dark" ? "light" : "dark";
+        await Expect(html).ToHaveAttributeAsync("data-theme", after);
+        var toggled = await page.EvaluateAsync<string>(background);
+        Assert.NotEqual(colour, toggled);
+        await page.ReloadAsync();
+        await Expect(page.Locator("tr[data-session='mine-1']")).ToBeVisibleAsync();
+        await Expect(html).ToHaveAttributeAsync("data-theme", after);
+        Assert.Equal(toggled, await page.EvaluateAsync<string>(background));
 
         // A viewer's console cannot do what a viewer's token cannot: the API's 403 is what the page shows.
         await page.GotoAsync(new Uri(api.BaseAddress, $"/sessions/{ConsoleWorld.Project}/mine-1").ToString());

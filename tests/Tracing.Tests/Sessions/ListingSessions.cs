@@ -49,4 +49,38 @@ public sealed class ListingSessions(AppFixture app)
         Assert.Equal(422, (await client.Get("/api/sessions?status=bogus")).Status);
         Assert.Equal(422, (await client.Get("/api/sessions?cursor=zzz")).Status);
     }
+
+    [Fact]
+    public async Task has_errors_and_free_text_filter_before_paging_so_every_page_is_full_and_none_is_skipped()
+    {
+        var client = await app.NewClientAsync();
+        // Newest first: e5 ok-4 e3 ok-2 e1 ok-0, where e* have an error event or a failed end.
+        for (var i = 0; i < 6; i++)
+        {
+            var id = i % 2 == 1 ? $"e{i}" : $"ok-{i}";
+            await client.Post("/api/traces", new { id, agent = i < 3 ? "Planner-Bot" : "coder", name = i == 4 ? "Checkout flow" : null });
+            if (i == 1) await client.Append(id, Ev(1, "session.ended", new { status = "error", reason = "crashed" }));
+            else if (i % 2 == 1) await client.Append(id, Ev(1, "error", new { message = "boom" }));
+            else await client.Append(id, Ev(1));
+        }
+        await app.WaitForProjectionsAsync();
+
+        var first = await client.Get("/api/sessions?has_errors=true&limit=2");
+        Assert.Equal(["e5", "e3"], Ids(first));
+        var next = await client.Get($"/api/sessions?has_errors=true&limit=2&cursor={first.Body.GetProperty("next_cursor").GetString()}");
+        Assert.Equal(["e1"], Ids(next));
+        Assert.Equal(JsonValueKind.Null, next.Body.GetProperty("next_cursor").ValueKind);
+        Assert.Equal(["ok-4", "ok-2", "ok-0"], Ids(await client.Get("/api/sessions?has_errors=false")));
+
+        // Free text: case-insensitive over id, agent and name, combined with the other filters; LIKE wildcards are literal.
+        var text = await client.Get("/api/sessions?q=planner-bot&limit=2");
+        Assert.Equal(["ok-2", "e1"], Ids(text));
+        Assert.Equal(["ok-0"], Ids(await client.Get($"/api/sessions?q=planner-bot&limit=2&cursor={text.Body.GetProperty("next_cursor").GetString()}")));
+        Assert.Equal(["ok-4"], Ids(await client.Get("/api/sessions?q=CHECKOUT")));
+        Assert.Equal(["e3"], Ids(await client.Get("/api/sessions?q=e3&has_errors=true")));
+        Assert.Empty(Ids(await client.Get("/api/sessions?q=%25")));
+        Assert.Empty(Ids(await client.Get("/api/sessions?q=_")));
+        Assert.Equal(422, (await client.Get("/api/sessions?has_errors=maybe")).Status);
+        Assert.Equal(422, (await client.Get("/api/sessions?q=%20")).Status);
+    }
 }
