@@ -1,3 +1,4 @@
+using Tracing.Projections.Databases;
 using Tracing.Projections;
 
 namespace Tracing.Api;
@@ -10,7 +11,7 @@ public static class TracingSettings
         var cs = config["TRACING_DB"] ?? config.GetConnectionString("tracing")
             ?? throw new InvalidOperationException("Set TRACING_DB to a PostgreSQL connection string (./tracing run does it for you).");
         return new TracingStoreSettings(cs, runDaemon, config["Tracing:Schema"] ?? "tracing", config.GetValue<int?>("Tracing:DaemonLockId"))
-            { Prices = Tracing.Workers.Fleet.PricingSettings.From(config) };
+            { Prices = Tracing.Workers.Fleet.PricingSettings.From(config) }.WithDatabases(config);
     }
 
     public static bool RunBackground(IConfiguration config) => config.GetValue("Tracing:RunBackground", true);

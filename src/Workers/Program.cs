@@ -1,4 +1,5 @@
 using Tracing.Projections;
+using Tracing.Projections.Databases;
 using Tracing.Workers;
 using Tracing.Workers.Incidents;
 using Tracing.Workers.Projections;
@@ -13,7 +14,7 @@ var cs = builder.Configuration["TRACING_DB"]
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddTracingStore(new TracingStoreSettings(cs, RunDaemon: true, builder.Configuration["Tracing:Schema"] ?? "tracing",
     builder.Configuration.GetValue<int?>("Tracing:DaemonLockId"))
-    { Prices = Tracing.Workers.Fleet.PricingSettings.From(builder.Configuration) })
+    { Prices = Tracing.Workers.Fleet.PricingSettings.From(builder.Configuration) }.WithDatabases(builder.Configuration))
     .IntegrateWithWolverine();
 builder.Services.AddTracingAnalysis(builder.Configuration);
 builder.Services.AddTracingIncidents(builder.Configuration);
