@@ -1,3 +1,4 @@
+using Tracing.Workers.Databases;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
@@ -47,8 +48,9 @@ public static class TracingApp
 
         builder.Services.AddSingleton(TimeProvider.System);
         var runBackground = TracingSettings.RunBackground(config);
-        builder.Services.AddTracingStore(TracingSettings.Store(config, runBackground))
-            .IntegrateWithWolverine();
+        var storeSettings = TracingSettings.Store(config, runBackground);
+        builder.Services.AddTracingStore(storeSettings)
+            .IntegrateTracingWithWolverine(storeSettings);
         builder.Services.AddTracingProjectionOperations(config, runBackground);
         builder.Services.AddTracingAnalysis(config);
         builder.Services.AddTracingIncidents(config);

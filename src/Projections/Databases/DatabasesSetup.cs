@@ -29,5 +29,7 @@ public static class DatabasesSetup
             foreach (var (name, cs) in settings.Databases) x.AddMultipleTenantDatabase(cs, name);
         });
         opts.Tenancy = new WorkspaceTenancy((StaticMultiTenancy)opts.Tenancy, databases);
+        // Marten turns the default tenant off with database tenancy; ours is the main database, where the registry lives.
+        opts.Advanced.DefaultTenantUsageEnabled = true;
     }
 }
