@@ -41,8 +41,10 @@ public sealed class WorkspacesOverTwoDatabases(TwoDatabaseFixture db)
             Assert.Equal(200, (await client.Append(id, Ev(4))).Status);
             Assert.Equal(4L, (await sse.TakeAsync(1)).Single().Seq);
         }
-        // The workspace-wide stream (cursor = the database's own positions) backfills the same four events.
-        await using (var sse = await SseClient.OpenAsync(Http, "/api/stream?after_seq=0&types=event.appended", client.Token))
+        // The workspace-wide stream (cursor = the database's own positions) backfills the same four events, here through a
+        // single-use browser ticket: issued and redeemed in the main database, it finds the workspace's database.
+        var ticket = (await client.Post("/api/stream/tickets", "{}")).Body.GetProperty("ticket").GetString();
+        await using (var sse = await SseClient.OpenAsync(Http, $"/api/stream?after_seq=0&types=event.appended&ticket={ticket}", null))
             Assert.Equal([1L, 2L, 3L, 4L], (await sse.TakeAsync(4)).Select(m => m.Seq));
 
         await db.WaitForProjectionsAsync(client.Workspace);
@@ -109,6 +111,21 @@ public sealed class WorkspacesOverTwoDatabases(TwoDatabaseFixture db)
         Assert.Equal(1, await TwoDatabaseFixture.CountAsync(Second, "mt_doc_auditentry", "tenant_id = $1", b.Workspace));
         Assert.Equal(0, await TwoDatabaseFixture.CountAsync(Main, "mt_doc_auditentry", "tenant_id = $1", b.Workspace));
         Assert.Equal(Second, await db.Databases.NameForAsync(b.Workspace, default));
+    }
+
+    [Fact]
+    public async Task a_placement_is_written_once_and_new_workspaces_go_to_the_least_used_database()
+    {
+        var placed = "ws-" + Guid.NewGuid().ToString("N")[..12];
+        Assert.Equal(Second, await db.Databases.PlaceAsync(placed, Second, default));
+        Assert.Equal(Second, await db.Databases.PlaceAsync(placed, Main, default)); // the first placement wins
+        await Assert.ThrowsAsync<ArgumentException>(() => db.Databases.PlaceAsync("ws-x", "nowhere", default));
+
+        var counts = await db.Databases.CountsAsync(default);
+        var leastUsed = db.Databases.Names.OrderBy(n => counts.GetValueOrDefault(n)).ThenBy(n => n, StringComparer.Ordinal).First();
+        var fresh = "ws-" + Guid.NewGuid().ToString("N")[..12];
+        Assert.Equal(leastUsed, await db.Databases.PlaceAsync(fresh, null, default));
+        Assert.Equal(counts.GetValueOrDefault(leastUsed) + 1, (await db.Databases.CountsAsync(default))[leastUsed]);
     }
 
     private async Task<Reply> IncidentAsync(TestClient client, string id, Func<Reply, bool> done) =>
