@@ -1,3 +1,5 @@
+using Tracing.Api.Audit;
+using Tracing.Api.Infrastructure;
 using Tracing.Api.Access;
 using Tracing.Api.Admin;
 using Tracing.Api.Artifacts;
@@ -123,6 +125,7 @@ public static class Routes
             .Produces(200, contentType: "text/csv").Produces(200, contentType: "text/html").ProducesProblem(422);
 
         api.MapIncidents();
+        api.MapAudit();
         api.MapTracingStream();
         api.MapTracingProjects();
         api.MapProjectionAdmin();

@@ -1,4 +1,3 @@
-using Tracing.Workers.Databases;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
@@ -16,11 +15,7 @@ using Tracing.Api.Observability;
 using Tracing.Api.Otlp;
 using Tracing.Projections;
 using Tracing.Workers;
-using Tracing.Workers.Incidents;
-using Tracing.Workers.Projections;
-using Tracing.Api.Health;
-using Wolverine;
-using Wolverine.Marten;
+using Tracing.Workers.Hosting;
 
 namespace Tracing.Api;
 
@@ -46,15 +41,7 @@ public static class TracingApp
             Path = "appsettings.json", Optional = true, FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
         });
 
-        builder.Services.AddSingleton(TimeProvider.System);
-        var runBackground = TracingSettings.RunBackground(config);
-        var storeSettings = TracingSettings.Store(config, runBackground);
-        builder.Services.AddTracingStore(storeSettings)
-            .IntegrateTracingWithWolverine(storeSettings);
-        builder.Services.AddTracingProjectionOperations(config, runBackground);
-        builder.Services.AddTracingAnalysis(config);
-        builder.Services.AddTracingIncidents(config);
-        builder.Host.UseWolverine(opts => opts.ConfigureTracing());
+        builder.AddTracingNode(TracingSettings.RunBackground(config));
         builder.Services.AddSingleton<EventAppender>();
         builder.Services.AddSingleton(ReplayOptions.From(config));
         builder.Services.AddSingleton<Tracing.Api.Sessions.SessionEraser>();

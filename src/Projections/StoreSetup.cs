@@ -34,6 +34,9 @@ public sealed record TracingStoreSettings(string ConnectionString, bool RunDaemo
 
     /// <summary>The database new workspaces are placed in (<c>Tracing:Placement:NewWorkspaces</c>); null = the least used.</summary>
     public string? NewWorkspacesIn { get; init; }
+
+    /// <summary>The high-water agent's waits (ADR 0028); <c>Tracing:Daemon:*</c> in the hosts.</summary>
+    public Tracing.Projections.Daemon.DaemonTiming Daemon { get; init; } = new();
 }
 
 /// <summary>The Marten event store and document configuration: one place, one extension.</summary>
@@ -52,6 +55,7 @@ public static class StoreSetup
         var databases = new WorkspaceDatabases(dataSource, settings);
         services.AddSingleton(_ => databases); // a factory registration: the host disposes the further databases' data sources
         services.AddSingleton<EventLog>();
+        services.AddSingleton<SetAppend>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<SearchReader>();
@@ -66,6 +70,7 @@ public static class StoreSetup
         {
             opts.ConfigureTracing(dataSource, settings.Schema, settings.Prices);
             if (databases.IsMulti) opts.UseWorkspaceDatabases(settings, databases);
+            settings.Daemon.ApplyTo(opts);
             // Only when configured (Tracing:DaemonLockId): Marten's high-water gap detection recognises its own leader
             // sessions by the lock ids it derives, and a non-default base id was seen to break that (ADR 0012).
             if (settings.DaemonLockId is { } lockId) opts.Projections.DaemonLockId = lockId;

@@ -4,7 +4,6 @@ using Tracing.Domain.Artifacts;
 using Tracing.Domain.Audit;
 using Tracing.Domain.Sessions;
 using Tracing.Projections.Analysis;
-using Tracing.Projections.Audit;
 using Tracing.Projections.Sessions;
 
 namespace Tracing.Api.Sessions;

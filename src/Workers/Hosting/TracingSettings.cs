@@ -1,7 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Tracing.Projections.Databases;
 using Tracing.Projections;
 
-namespace Tracing.Api;
+namespace Tracing.Workers.Hosting;
 
 /// <summary>Configuration: TRACING_DB (a PostgreSQL connection string), Tracing:Schema, Tracing:RunBackground, Tracing:DaemonLockId (Marten's HotCold lock id; set a distinct one per installation sharing a database).</summary>
 public static class TracingSettings
@@ -11,7 +12,11 @@ public static class TracingSettings
         var cs = config["TRACING_DB"] ?? config.GetConnectionString("tracing")
             ?? throw new InvalidOperationException("Set TRACING_DB to a PostgreSQL connection string (./tracing run does it for you).");
         return new TracingStoreSettings(cs, runDaemon, config["Tracing:Schema"] ?? "tracing", config.GetValue<int?>("Tracing:DaemonLockId"))
-            { Prices = Tracing.Workers.Fleet.PricingSettings.From(config) }.WithDatabases(config);
+            {
+                Prices = Tracing.Workers.Fleet.PricingSettings.From(config),
+                Daemon = new Tracing.Projections.Daemon.DaemonTiming(
+                    config.GetValue("Tracing:Daemon:SlowPollMilliseconds", 250), config.GetValue("Tracing:Daemon:StaleGapMilliseconds", 1000)),
+            }.WithDatabases(config);
     }
 
     public static bool RunBackground(IConfiguration config) => config.GetValue("Tracing:RunBackground", true);
