@@ -10,6 +10,7 @@ using Tracing.Domain.Access;
 using Tracing.Domain.Artifacts;
 using Tracing.Domain.Analysis;
 using Tracing.Projections.Analysis;
+using Tracing.Projections.Databases;
 using Tracing.Domain.Events;
 using Tracing.Domain.Sessions;
 using Tracing.Projections.Events;
@@ -28,6 +29,12 @@ public sealed record TracingStoreSettings(string ConnectionString, bool RunDaemo
     /// <summary>Model prices for computed cost (ADR 0020); the built-in defaults unless configured.</summary>
     public PriceTable Prices { get; init; } = PriceTable.Defaults;
 
+    /// <summary>Further databases by name (<c>Tracing:Databases:NAME</c>), besides the main one; empty = one database (ADR 0031).</summary>
+    public IReadOnlyDictionary<string, string> Databases { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The database new workspaces are placed in (<c>Tracing:Placement:NewWorkspaces</c>); null = the least used.</summary>
+    public string? NewWorkspacesIn { get; init; }
+
     /// <summary>The high-water agent's waits (ADR 0028); <c>Tracing:Daemon:*</c> in the hosts.</summary>
     public Tracing.Projections.Daemon.DaemonTiming Daemon { get; init; } = new();
 }
@@ -45,6 +52,8 @@ public static class StoreSetup
         var dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
         services.AddSingleton(_ => dataSource); // a factory registration: the host disposes it (and its idle pooled connections) on shutdown
         services.AddSingleton(settings);
+        var databases = new WorkspaceDatabases(dataSource, settings);
+        services.AddSingleton(_ => databases); // a factory registration: the host disposes the further databases' data sources
         services.AddSingleton<EventLog>();
         services.AddSingleton<SetAppend>();
         services.AddSingleton<EventFeed>();
@@ -60,6 +69,7 @@ public static class StoreSetup
         var marten = services.AddMarten(opts =>
         {
             opts.ConfigureTracing(dataSource, settings.Schema, settings.Prices);
+            if (databases.IsMulti) opts.UseWorkspaceDatabases(settings, databases);
             settings.Daemon.ApplyTo(opts);
             // Only when configured (Tracing:DaemonLockId): Marten's high-water gap detection recognises its own leader
             // sessions by the lock ids it derives, and a non-default base id was seen to break that (ADR 0012).
@@ -119,13 +129,18 @@ public static class StoreSetup
 }
 
 /// <summary>Applies Marten's schema and our trace-event index at start-up.</summary>
-internal sealed class SchemaInitializer(IDocumentStore store, NpgsqlDataSource dataSource, TracingStoreSettings settings) : IHostedService
+internal sealed class SchemaInitializer(IDocumentStore store, WorkspaceDatabases databases, TracingStoreSettings settings) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
+        // Every configured database (Marten's tenancy lists them all), then our own objects in each (ADR 0031).
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await TraceEventIndex.EnsureAsync(dataSource, settings.Schema, ct);
-        await FleetTables.EnsureAsync(dataSource, settings.Schema, ct);
+        await databases.EnsureTableAsync(ct);
+        foreach (var name in databases.Names)
+        {
+            await TraceEventIndex.EnsureAsync(databases.Source(name), settings.Schema, ct);
+            await FleetTables.EnsureAsync(databases.Source(name), settings.Schema, ct);
+        }
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

@@ -2,12 +2,14 @@ using System.Security.Cryptography;
 using Marten;
 using Tracing.Domain.Access;
 using Tracing.Domain.Audit;
+using Tracing.Projections.Databases;
 
 namespace Tracing.Api.Access;
 
 /// <summary>Creates workspaces and projects and issues / revokes API keys. Used by the CLI and the admin endpoints. Each
-/// project creation, issue and revocation is audited in its workspace, in the same transaction.</summary>
-public sealed class KeyIssuer(IDocumentStore store, TimeProvider clock)
+/// project creation, issue and revocation is audited in its workspace, in the same transaction (with several databases,
+/// right after it: <see cref="RegistryWrite"/>).</summary>
+public sealed class KeyIssuer(IDocumentStore store, WorkspaceDatabases databases, TimeProvider clock)
 {
     public sealed record Issued(ApiKey Record, string Token);
 
@@ -17,8 +19,9 @@ public sealed class KeyIssuer(IDocumentStore store, TimeProvider clock)
         string actor = CliActor)
     {
         var now = clock.GetUtcNow();
-        // A tenant session: it writes the registry documents (single-tenanted) and the audit entry (the workspace's).
-        await using var session = store.LightweightSession(workspaceId);
+        // The registry documents (main database) and the audit entry (the workspace's); one transaction in one database.
+        await using var write = await RegistryWrite.OpenAsync(store, databases, workspaceId, ct);
+        var session = write.Registry;
         if (await session.LoadAsync<Workspace>(workspaceId, ct) is null)
             session.Store(new Workspace { Id = workspaceId, CreatedAt = now });
         var projectDoc = Project.DocumentId(workspaceId, projectId);
@@ -35,9 +38,9 @@ public sealed class KeyIssuer(IDocumentStore store, TimeProvider clock)
             SecretHash = ApiKeyFormat.Hash(secretText), CreatedAt = now,
         };
         session.Store(key);
-        session.Store(AuditEntries.New(now, projectId, AuditActions.KeyCreated, "key:" + id, actor, before: null,
+        write.Workspace.Store(AuditEntries.New(now, projectId, AuditActions.KeyCreated, "key:" + id, actor, before: null,
             after: new { key_id = id, project_id = projectId, name, scopes }));
-        await session.SaveChangesAsync(ct);
+        await write.SaveChangesAsync(ct);
         return new Issued(key, token);
     }
 
@@ -45,16 +48,17 @@ public sealed class KeyIssuer(IDocumentStore store, TimeProvider clock)
     public async Task<(Project Project, bool Created)> CreateProjectAsync(string workspaceId, string projectId, string actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var session = store.LightweightSession(workspaceId);
+        await using var write = await RegistryWrite.OpenAsync(store, databases, workspaceId, ct);
+        var session = write.Registry;
         var existing = await session.LoadAsync<Project>(Project.DocumentId(workspaceId, projectId), ct);
         if (existing is not null) return (existing, false);
         if (await session.LoadAsync<Workspace>(workspaceId, ct) is null)
             session.Store(new Workspace { Id = workspaceId, CreatedAt = now });
         var project = new Project { Id = Project.DocumentId(workspaceId, projectId), WorkspaceId = workspaceId, ProjectId = projectId, CreatedAt = now };
         session.Insert(project);
-        session.Store(AuditEntries.New(now, projectId, AuditActions.ProjectCreated, "project:" + projectId, actor, before: null,
+        write.Workspace.Store(AuditEntries.New(now, projectId, AuditActions.ProjectCreated, "project:" + projectId, actor, before: null,
             after: new { project_id = projectId }));
-        try { await session.SaveChangesAsync(ct); }
+        try { await write.SaveChangesAsync(ct); }
         catch (Exception ex) when (Tracing.Projections.LostRace.Is(ex))
         {
             return (project, false); // a racing create of the same project won
@@ -74,11 +78,11 @@ public sealed class KeyIssuer(IDocumentStore store, TimeProvider clock)
         if (key.RevokedAt is not null) return true;
         var now = clock.GetUtcNow();
         key.RevokedAt = now;
-        await using var session = store.LightweightSession(key.WorkspaceId);
-        session.Store(key);
-        session.Store(AuditEntries.New(now, key.ProjectId, AuditActions.KeyRevoked, "key:" + key.Id, actor,
+        await using var write = await RegistryWrite.OpenAsync(store, databases, key.WorkspaceId, ct);
+        write.Registry.Store(key);
+        write.Workspace.Store(AuditEntries.New(now, key.ProjectId, AuditActions.KeyRevoked, "key:" + key.Id, actor,
             before: new { revoked_at = (DateTimeOffset?)null }, after: new { revoked_at = now }));
-        await session.SaveChangesAsync(ct);
+        await write.SaveChangesAsync(ct);
         return true;
     }
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Tracing.Projections.Databases;
 using Tracing.Projections.Events;
 
 namespace Tracing.Api.Live;
@@ -50,71 +51,83 @@ public sealed class StreamSubscription(StreamFilter filter, int capacity)
 /// <summary>
 /// One per node: follows the event store up to Marten's high-water mark (so positions arrive in order with no
 /// still-committing gap) and fans messages out to this node's connections. Events appended through any node
-/// reach every node, because the source is PostgreSQL itself (ADR 0005).
+/// reach every node, because the source is PostgreSQL itself (ADR 0005). With several databases (ADR 0031) it follows
+/// each on its own (positions are per database); a connection subscribes to its workspace's database.
 /// </summary>
-public sealed class StreamHub(EventFeed feed, StreamOptions options, ILogger<StreamHub> log) : BackgroundService
+public sealed class StreamHub(EventFeed feed, WorkspaceDatabases databases, StreamOptions options, ILogger<StreamHub> log) : BackgroundService
 {
     private const int PageSize = 1000;
     private readonly Lock _gate = new();
-    private readonly List<StreamSubscription> _subscriptions = [];
-    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _position;
+    private readonly Dictionary<string, Follower> _followers = databases.Names.ToDictionary(n => n, n => new Follower(n), StringComparer.Ordinal);
+
+    /// <summary>One database's position and the connections of workspaces that live in it.</summary>
+    private sealed class Follower(string database)
+    {
+        public string Database => database;
+        public readonly List<StreamSubscription> Subscriptions = [];
+        public readonly TaskCompletionSource Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public long Position;
+    }
 
     /// <summary>Registers a connection; it will receive every matching message above the returned position.</summary>
     public async Task<(StreamSubscription Subscription, long From)> SubscribeAsync(StreamFilter filter, CancellationToken ct)
     {
-        await _started.Task.WaitAsync(ct);
+        var follower = _followers[await databases.NameForAsync(filter.Tenant, ct)];
+        await follower.Started.Task.WaitAsync(ct);
         var sub = new StreamSubscription(filter, options.BufferSize);
         lock (_gate)
         {
-            _subscriptions.Add(sub);
-            return (sub, _position);
+            follower.Subscriptions.Add(sub);
+            return (sub, follower.Position);
         }
     }
 
     public void Unsubscribe(StreamSubscription sub)
     {
-        lock (_gate) _subscriptions.Remove(sub);
+        lock (_gate)
+            foreach (var f in _followers.Values) f.Subscriptions.Remove(sub);
     }
 
-    public int Connections { get { lock (_gate) return _subscriptions.Count; } }
+    public int Connections { get { lock (_gate) return _followers.Values.Sum(f => f.Subscriptions.Count); } }
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    protected override Task ExecuteAsync(CancellationToken ct) => Task.WhenAll(_followers.Values.Select(f => FollowAsync(f, ct)));
+
+    private async Task FollowAsync(Follower follower, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                if (!_started.Task.IsCompleted)
+                if (!follower.Started.Task.IsCompleted)
                 {
-                    _position = await feed.HighWaterAsync(ct);
-                    _started.TrySetResult();
+                    follower.Position = await feed.HighWaterAsync(follower.Database, ct);
+                    follower.Started.TrySetResult();
                 }
-                await PumpAsync(ct);
+                await PumpAsync(follower, ct);
                 await Task.Delay(options.PollMilliseconds, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
             catch (Exception ex)
             {
-                log.LogWarning(ex, "Live stream pump failed; retrying");
+                log.LogWarning(ex, "Live stream pump of database {Database} failed; retrying", follower.Database);
                 await Task.Delay(1000, ct).ContinueWith(_ => { });
             }
         }
     }
 
-    private async Task PumpAsync(CancellationToken ct)
+    private async Task PumpAsync(Follower follower, CancellationToken ct)
     {
-        var highWater = await feed.HighWaterAsync(ct);
-        while (highWater > _position)
+        var highWater = await feed.HighWaterAsync(follower.Database, ct);
+        while (highWater > follower.Position)
         {
-            var rows = await feed.ReadAllAsync(_position, highWater, PageSize, ct);
+            var rows = await feed.ReadAllAsync(follower.Database, follower.Position, highWater, PageSize, ct);
             var messages = rows.SelectMany(StreamMessages.From).ToList();
             lock (_gate)
             {
                 foreach (var m in messages)
-                foreach (var sub in _subscriptions)
+                foreach (var sub in follower.Subscriptions)
                     if (sub.Filter.Matches(m)) sub.Offer(m);
-                _position = rows.Count < PageSize ? highWater : rows[^1].Position;
+                follower.Position = rows.Count < PageSize ? highWater : rows[^1].Position;
             }
         }
     }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 using Tracing.Domain.Events;
+using Tracing.Projections.Databases;
 
 namespace Tracing.Projections.Events;
 
@@ -10,7 +11,7 @@ namespace Tracing.Projections.Events;
 /// Index-backed reads of trace events straight from Marten's mt_events (ADR 0003): Marten's LINQ cannot
 /// filter on event data, and replay must not load a whole stream per page.
 /// </summary>
-public sealed class EventLog(NpgsqlDataSource dataSource, TracingStoreSettings settings)
+public sealed class EventLog(WorkspaceDatabases databases, TracingStoreSettings settings)
 {
     private readonly string _schema = settings.Schema;
 
@@ -29,7 +30,7 @@ public sealed class EventLog(NpgsqlDataSource dataSource, TracingStoreSettings s
 
     public async Task<List<StoredEvent>> ReadAsync(string tenant, string streamKey, long afterSeq, int limit, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(ReplaySql(_schema));
+        await using var cmd = databases.For(tenant).CreateCommand(ReplaySql(_schema));
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         cmd.Parameters.Add(new NpgsqlParameter { Value = streamKey });
         cmd.Parameters.Add(new NpgsqlParameter { Value = afterSeq });
@@ -57,7 +58,7 @@ public sealed class EventLog(NpgsqlDataSource dataSource, TracingStoreSettings s
         {
             var chunk = Math.Min(left, StreamChunk);
             var got = 0;
-            await using (var cmd = dataSource.CreateCommand(ReplaySql(_schema)))
+            await using (var cmd = databases.For(tenant).CreateCommand(ReplaySql(_schema)))
             {
                 cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = streamKey });
@@ -85,7 +86,7 @@ public sealed class EventLog(NpgsqlDataSource dataSource, TracingStoreSettings s
         // The materialized CTE pins the plan to the unique index on id. With "id = any($1) and tenant_id = $2" in one
         // WHERE, stale or skewed statistics (a new schema, a young tenant) make the planner BitmapAnd the id probes with
         // a scan of the tenant's whole slice of pk_mt_events_stream_and_version: 10+ ms per request, growing with the tenant.
-        await using var cmd = dataSource.CreateCommand(
+        await using var cmd = databases.For(tenant).CreateCommand(
             $"with hits as materialized (select tenant_id, data from {_schema}.mt_events where id = any($1)) " +
             "select data ->> 'idempotency_key', (data ->> 'seq')::bigint, data ->> 'content_hash' from hits where tenant_id = $2");
         cmd.Parameters.Add(new NpgsqlParameter { Value = eventIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });

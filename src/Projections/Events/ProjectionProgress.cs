@@ -1,5 +1,6 @@
 using Marten;
 using Npgsql;
+using Tracing.Projections.Databases;
 
 namespace Tracing.Projections.Events;
 
@@ -12,15 +13,27 @@ public sealed record ProjectionLag(long Head, long Slowest)
 /// <summary>
 /// Reads projection progress from <c>mt_event_progression</c> in one small query. The head is the larger of Marten's
 /// high-water mark and the event sequence, so a daemon that stopped altogether (mark frozen) still shows as lag.
-/// An async projection without a progress row yet counts as position 0.
+/// An async projection without a progress row yet counts as position 0. With several databases (ADR 0031) each has its own
+/// log and daemon: the answer is the database that trails most.
 /// </summary>
-public sealed class ProjectionProgress(NpgsqlDataSource dataSource, TracingStoreSettings settings, IDocumentStore store)
+public sealed class ProjectionProgress(WorkspaceDatabases databases, TracingStoreSettings settings, IDocumentStore store)
 {
     private string[]? _shards;
 
     public async Task<ProjectionLag> MeasureAsync(CancellationToken ct)
     {
         _shards ??= store.Advanced.AllAsyncProjectionShardNames().Select(s => s.Identity).ToArray();
+        ProjectionLag? worst = null;
+        foreach (var name in databases.Names)
+        {
+            var lag = await MeasureAsync(databases.Source(name), ct);
+            if (worst is null || lag.Events > worst.Events) worst = lag;
+        }
+        return worst!;
+    }
+
+    private async Task<ProjectionLag> MeasureAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
         var s = settings.Schema;
         await using var cmd = dataSource.CreateCommand(
             $"select greatest(coalesce((select last_seq_id from {s}.mt_event_progression where name = 'HighWaterMark'), 0), " +

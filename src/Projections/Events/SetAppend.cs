@@ -11,7 +11,7 @@ namespace Tracing.Projections.Events;
 /// and the keys already stored, judges every candidate, inserts the accepted ones as one set, advances the stream
 /// version and the inline <c>SessionHead</c>'s last seq, and wakes the daemon like Marten's append does.
 /// </summary>
-public sealed class SetAppend(NpgsqlDataSource dataSource, TracingStoreSettings settings)
+public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases databases, TracingStoreSettings settings)
 {
     /// <summary>Marten's channel for <c>UseListenNotifyForEventAppends</c>.</summary>
     public const string AppendedChannel = "mt_events_appended";
@@ -26,7 +26,7 @@ public sealed class SetAppend(NpgsqlDataSource dataSource, TracingStoreSettings 
     public async Task<List<StoreVerdict>?> AppendAsync(string tenant, string streamKey, IReadOnlyList<Row> rows, bool atNext,
         string dotnetType, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var connection = await databases.For(tenant).OpenConnectionAsync(ct); // the workspace's database (ADR 0031)
         await using var batch = new NpgsqlBatch(connection);
         var lockStream = new NpgsqlBatchCommand(_lockSql);
         lockStream.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });

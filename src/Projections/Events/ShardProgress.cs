@@ -1,5 +1,6 @@
 using Marten;
 using Npgsql;
+using Tracing.Projections.Databases;
 
 namespace Tracing.Projections.Events;
 
@@ -13,11 +14,21 @@ public sealed record ShardLag(string Shard, long Position, long Head)
 /// Per-shard positions from <c>mt_event_progression</c> in one small query (the per-shard view of
 /// <see cref="ProjectionProgress"/>, for metrics): the head is the same greatest of the high-water mark and the sequence.
 /// </summary>
-public sealed class ShardProgress(NpgsqlDataSource dataSource, TracingStoreSettings settings, IDocumentStore store)
+public sealed class ShardProgress(WorkspaceDatabases databases, TracingStoreSettings settings, IDocumentStore store)
 {
+    /// <summary>Every shard of every database; with several databases (ADR 0031) a shard is named <c>shard@database</c>.</summary>
     public async Task<IReadOnlyList<ShardLag>> MeasureAsync(CancellationToken ct)
     {
         var shards = store.Advanced.AllAsyncProjectionShardNames().Select(s => s.Identity).ToArray();
+        var all = new List<ShardLag>();
+        foreach (var name in databases.Names)
+        foreach (var lag in await MeasureAsync(databases.Source(name), shards, ct))
+            all.Add(databases.IsMulti ? lag with { Shard = lag.Shard + "@" + name } : lag);
+        return all;
+    }
+
+    private async Task<List<ShardLag>> MeasureAsync(NpgsqlDataSource dataSource, string[] shards, CancellationToken ct)
+    {
         var s = settings.Schema;
         await using var cmd = dataSource.CreateCommand(
             $"select n.name, coalesce(p.last_seq_id, 0), " +

@@ -1,5 +1,6 @@
 using Npgsql;
 using Tracing.Domain.Search;
+using Tracing.Projections.Databases;
 
 namespace Tracing.Projections.Fleet;
 
@@ -10,11 +11,11 @@ public sealed record SearchHit(
     string? ParentSpanId, long? InputTokens, long? OutputTokens, decimal? Cost, bool CostComputed, double? DurationMs, bool IsError);
 
 /// <summary>Runs a checked search against the fleet index of one workspace (ADR 0019).</summary>
-public sealed class SearchReader(NpgsqlDataSource dataSource, TracingStoreSettings settings)
+public sealed class SearchReader(WorkspaceDatabases databases, TracingStoreSettings settings)
 {
     public async Task<(List<SearchHit> Hits, bool HasMore)> SearchAsync(string tenant, SearchQuery q, CancellationToken ct)
     {
-        await using var cmd = SearchSql.Build(dataSource, settings.Schema, tenant, q);
+        await using var cmd = SearchSql.Build(databases.For(tenant), settings.Schema, tenant, q);
         var hits = new List<SearchHit>(q.Limit + 1);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

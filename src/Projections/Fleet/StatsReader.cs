@@ -10,7 +10,7 @@ public sealed record StatsGroup(string Key, RollupCounts Counts);
 /// Reads stats from the hourly rollups (ADR 0019): the work is proportional to hours × keys in the range, never to the
 /// number of events. <c>group_by</c> agent|model|tool reads that dimension; day|hour read the "all" dimension by time.
 /// </summary>
-public sealed class StatsReader(NpgsqlDataSource dataSource, TracingStoreSettings settings)
+public sealed class StatsReader(Tracing.Projections.Databases.WorkspaceDatabases databases, TracingStoreSettings settings)
 {
     public static readonly string[] GroupBys = ["agent", "model", "tool", "day", "hour"];
 
@@ -59,7 +59,7 @@ public sealed class StatsReader(NpgsqlDataSource dataSource, TracingStoreSetting
 
     private NpgsqlCommand Command(string sql, string tenant, string dim, DateTimeOffset since, DateTimeOffset until, string? project)
     {
-        var cmd = dataSource.CreateCommand(sql);
+        var cmd = databases.For(tenant).CreateCommand(sql);
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         cmd.Parameters.Add(new NpgsqlParameter { Value = dim });
         cmd.Parameters.Add(new NpgsqlParameter { Value = since.ToUniversalTime() });

@@ -18,13 +18,13 @@ public sealed class AnalysisLimits
 }
 
 /// <summary>Measures a session stream in the database (count and stored size), without loading its events.</summary>
-public sealed class SessionSize(NpgsqlDataSource dataSource, TracingStoreSettings settings, AnalysisLimits limits)
+public sealed class SessionSize(Tracing.Projections.Databases.WorkspaceDatabases databases, TracingStoreSettings settings, AnalysisLimits limits)
 {
     public AnalysisLimits Limits => limits;
 
     public async Task<bool> WithinLimitsAsync(string tenant, string streamKey, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(
+        await using var cmd = databases.For(tenant).CreateCommand(
             $"select count(*), coalesce(sum(pg_column_size(data)), 0)::bigint from {settings.Schema}.mt_events " +
             "where tenant_id = $1 and stream_id = $2");
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });

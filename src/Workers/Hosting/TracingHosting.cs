@@ -21,7 +21,13 @@ public static class TracingHosting
         builder.Services.AddSingleton(TimeProvider.System);
         var store = TracingSettings.Store(config, runBackground);
         // The queue tables live in the store's schema, beside Wolverine's inbox and outbox (the same transaction).
-        builder.Services.AddTracingStore(store).IntegrateWithWolverine(w => w.TransportSchemaName = store.Schema);
+        // With several databases (ADR 0031) Wolverine keeps envelope tables in each and needs a main one for node, leader
+        // and untenanted state: the main database, where the registry lives too.
+        builder.Services.AddTracingStore(store).IntegrateWithWolverine(w =>
+        {
+            w.TransportSchemaName = store.Schema;
+            if (store.Databases.Count > 0) w.MainDatabaseConnectionString = store.ConnectionString;
+        });
         builder.Services.AddTracingProjectionOperations(config, runBackground);
         builder.Services.AddTracingAnalysis(config);
         builder.Services.AddTracingIncidents(config, runBackground);

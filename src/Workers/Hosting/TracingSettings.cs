@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Tracing.Projections.Databases;
 using Tracing.Projections;
 
 namespace Tracing.Workers.Hosting;
@@ -15,7 +16,7 @@ public static class TracingSettings
                 Prices = Tracing.Workers.Fleet.PricingSettings.From(config),
                 Daemon = new Tracing.Projections.Daemon.DaemonTiming(
                     config.GetValue("Tracing:Daemon:SlowPollMilliseconds", 250), config.GetValue("Tracing:Daemon:StaleGapMilliseconds", 1000)),
-            };
+            }.WithDatabases(config);
     }
 
     public static bool RunBackground(IConfiguration config) => config.GetValue("Tracing:RunBackground", true);

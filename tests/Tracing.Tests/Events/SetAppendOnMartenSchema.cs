@@ -1,3 +1,4 @@
+using Tracing.Projections.Databases;
 using System.Text.Json;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +37,8 @@ public sealed class SetAppendOnMartenSchema : IAsyncLifetime
         await TraceEventIndex.EnsureAsync(_dataSource, Schema);
         var settings = new TracingStoreSettings(AppFixture.ConnectionString, RunDaemon: false, Schema);
         var scopes = new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
-        _appender = new EventAppender(_store, new EventLog(_dataSource, settings), new SetAppend(_dataSource, settings),
+        _appender = new EventAppender(_store, new EventLog(new WorkspaceDatabases(_dataSource, settings), settings),
+            new SetAppend(new WorkspaceDatabases(_dataSource, settings), settings),
             TimeProvider.System, scopes);
 
         await using var session = _store.LightweightSession(Workspace);
