@@ -8,6 +8,7 @@ using Tracing.Domain.Incidents;
 using Tracing.Domain.Sessions;
 using Tracing.Projections;
 using Tracing.Projections.Analysis;
+using Tracing.Projections.Databases;
 using Tracing.Projections.Events;
 using Tracing.Projections.Fleet;
 using Tracing.Projections.Sessions;
@@ -28,7 +29,7 @@ public sealed record ErasureResult(ErasureStatus Status, int Artifacts = 0, int 
 /// the session, and writes the audit entry. Artifact objects no record in any workspace shares go last.
 /// </summary>
 public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, ProjectionProgress progress,
-    NpgsqlDataSource dataSource, TracingStoreSettings settings, ErasureOptions options, TimeProvider clock)
+    WorkspaceDatabases databases, TracingStoreSettings settings, ErasureOptions options, TimeProvider clock)
 {
     private const int PageSize = 1000;
     private const int MaxAttempts = 3;
@@ -41,7 +42,7 @@ public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, 
         {
             var (version, sequence) = await StreamEndAsync(workspace, key, ct);
             if (version == 0) return new ErasureResult(ErasureStatus.NotFound);
-            if (!await DaemonPassedAsync(sequence, ct)) return new ErasureResult(ErasureStatus.Behind);
+            if (!await DaemonPassedAsync(workspace, sequence, ct)) return new ErasureResult(ErasureStatus.Behind);
             var erased = await EraseFoldedAsync(workspace, project, sessionId, key, version, actor, requestId, ct);
             if (erased is not null) return erased;
             // Events arrived after the wait (a late append, the automatic analysis): wait for the daemon again.
@@ -108,7 +109,7 @@ public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, 
     /// <summary>The stream's version and the global sequence of its last event (0, 0 when there is no stream).</summary>
     private async Task<(long Version, long Sequence)> StreamEndAsync(string workspace, string key, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(
+        await using var cmd = databases.For(workspace).CreateCommand(
             $"select coalesce(max(version), 0), coalesce(max(seq_id), 0) from {settings.Schema}.mt_events where stream_id = $1 and tenant_id = $2");
         cmd.Parameters.Add(new NpgsqlParameter { Value = key });
         cmd.Parameters.Add(new NpgsqlParameter { Value = workspace });
@@ -122,12 +123,12 @@ public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, 
     /// <paramref name="sequence"/>. A poll of one small query: the daemon may run on another node, so there is no
     /// in-process signal to wait on.
     /// </summary>
-    private async Task<bool> DaemonPassedAsync(long sequence, CancellationToken ct)
+    private async Task<bool> DaemonPassedAsync(string workspace, long sequence, CancellationToken ct)
     {
         var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(options.WaitSeconds);
         while (true)
         {
-            if ((await progress.MeasureAsync(ct)).Slowest >= sequence) return true;
+            if ((await progress.MeasureForAsync(workspace, ct)).Slowest >= sequence) return true;
             if (clock.GetUtcNow() >= deadline) return false;
             await Task.Delay(TimeSpan.FromMilliseconds(100), clock, ct);
         }

@@ -32,6 +32,13 @@ public sealed class ProjectionProgress(WorkspaceDatabases databases, TracingStor
         return worst!;
     }
 
+    /// <summary>The lag of the database that holds <paramref name="workspace"/>: sequences are per database.</summary>
+    public Task<ProjectionLag> MeasureForAsync(string workspace, CancellationToken ct)
+    {
+        _shards ??= store.Advanced.AllAsyncProjectionShardNames().Select(s => s.Identity).ToArray();
+        return MeasureAsync(databases.For(workspace), ct);
+    }
+
     private async Task<ProjectionLag> MeasureAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var s = settings.Schema;
