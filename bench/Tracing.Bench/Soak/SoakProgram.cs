@@ -41,43 +41,50 @@ public static class SoakProgram
         };
 
         var samples = new List<SoakSample>();
-        await using (var host = await ApiHost.StartAsync(cs, o.Schema, appLogging: false, daemon: true, [], ct))
+        try
         {
-            var api = new ApiClient(host.Http, failures);
-            var ingest = new IngestBench(api, failures, TimeProvider.System);
-            var first = await api.CreateSessionAsync("daemon-ready", ct) ?? throw new BenchAbort("could not create a session");
-            if (!await api.AppendAsync(first, Workload.Batch(1, 1, DateTimeOffset.UtcNow), 1, ct) ||
-                await ingest.WaitForCountAsync(first, 1, TimeSpan.FromSeconds(60), ct) is null)
-                throw new BenchAbort("the projection daemon did not project the first event within 60 s");
-
-            Say(log, $"peak: closed loop, {o.Writers} writers x batch {o.Batch}, {o.PeakDuration.TotalSeconds:0} s");
-            var peak = await ingest.ClosedLoopAsync(o.Batch, o.Writers, TimeSpan.FromSeconds(2), o.PeakDuration, ct);
-            var sampler = new SoakSampler(db, o.Schema);
-            await DrainAsync(sampler, ct);
-            var target = peak.EventsPerSecond * o.Fraction;
-            meta["peak_events_per_s"] = Math.Round(peak.EventsPerSecond, 1);
-            meta["target_events_per_s"] = Math.Round(target, 1);
-            Say(log, $"peak {peak.EventsPerSecond:#,0} ev/s (p99 {peak.Latency.Percentile(99):0.0} ms); soak at {target:#,0} ev/s for {o.Duration}, a sample every {o.SampleEvery}");
-
-            var windows = new SoakWindows();
-            var load = new SoakLoad(host.Http, api, o, windows, failures);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var running = load.RunAsync(target, stop.Token);
-            windows.Swap();
-            sampler = new SoakSampler(db, o.Schema); // minutes count from the start of the steady load
-            var watch = Stopwatch.StartNew();
-            using var tick = new PeriodicTimer(o.SampleEvery);
-            while (watch.Elapsed < o.Duration - TimeSpan.FromMilliseconds(500) && await tick.WaitForNextTickAsync(ct))
+            await using (var host = await ApiHost.StartAsync(cs, o.Schema, appLogging: false, daemon: true, [], ct))
             {
-                var sample = await sampler.TakeAsync(windows.Swap(), load.SseConnected, ct);
-                samples.Add(sample);
-                Say(log, $"{sample.Minute,6:0.0} min: {sample.Events / o.SampleEvery.TotalSeconds,6:#,0} ev/s, append p50 {sample.AppendP50Ms:0.0} / p99 {sample.AppendP99Ms:0.0} ms, " +
-                         $"lag p50 {sample.LagP50Ms:0} ms, rss {sample.RssMb:0} MB, heap {sample.GcHeapMb:0} MB, dead {sample.DeadTuples:#,0}, " +
-                         $"xmin age {sample.OldestXminAge:#,0}, conns {sample.Connections}, sse {sample.SseConnected}/{o.SseClients}, load {sample.LoadAverage:0.0}");
-                if (o.SseClients > 0 && sample.SseConnected < o.SseClients) failures.Add($"minute {sample.Minute}: {sample.SseConnected} of {o.SseClients} stream clients connected");
+                var api = new ApiClient(host.Http, failures);
+                var ingest = new IngestBench(api, failures, TimeProvider.System);
+                var first = await api.CreateSessionAsync("daemon-ready", ct) ?? throw new BenchAbort("could not create a session");
+                if (!await api.AppendAsync(first, Workload.Batch(1, 1, DateTimeOffset.UtcNow), 1, ct) ||
+                    await ingest.WaitForCountAsync(first, 1, TimeSpan.FromSeconds(60), ct) is null)
+                    throw new BenchAbort("the projection daemon did not project the first event within 60 s");
+
+                Say(log, $"peak: closed loop, {o.Writers} writers x batch {o.Batch}, {o.PeakDuration.TotalSeconds:0} s");
+                var peak = await ingest.ClosedLoopAsync(o.Batch, o.Writers, TimeSpan.FromSeconds(2), o.PeakDuration, ct);
+                var sampler = new SoakSampler(db, o.Schema);
+                await DrainAsync(sampler, ct);
+                var target = peak.EventsPerSecond * o.Fraction;
+                meta["peak_events_per_s"] = Math.Round(peak.EventsPerSecond, 1);
+                meta["target_events_per_s"] = Math.Round(target, 1);
+                Say(log, $"peak {peak.EventsPerSecond:#,0} ev/s (p99 {peak.Latency.Percentile(99):0.0} ms); soak at {target:#,0} ev/s for {o.Duration}, a sample every {o.SampleEvery}");
+
+                var windows = new SoakWindows();
+                var load = new SoakLoad(host.Http, api, o, windows, failures);
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var running = load.RunAsync(target, stop.Token);
+                windows.Swap();
+                sampler = new SoakSampler(db, o.Schema); // minutes count from the start of the steady load
+                var watch = Stopwatch.StartNew();
+                using var tick = new PeriodicTimer(o.SampleEvery);
+                while (watch.Elapsed < o.Duration - TimeSpan.FromMilliseconds(500) && await tick.WaitForNextTickAsync(ct))
+                {
+                    var sample = await sampler.TakeAsync(windows.Swap(), load.SseConnected, ct);
+                    samples.Add(sample);
+                    Say(log, $"{sample.Minute,6:0.0} min: {sample.Events / o.SampleEvery.TotalSeconds,6:#,0} ev/s, append p50 {sample.AppendP50Ms:0.0} / p99 {sample.AppendP99Ms:0.0} ms, " +
+                             $"lag p50 {sample.LagP50Ms:0} ms, rss {sample.RssMb:0} MB, heap {sample.GcHeapMb:0} MB, dead {sample.DeadTuples:#,0}, " +
+                             $"xmin age {sample.OldestXminAge:#,0}, conns {sample.Connections}, sse {sample.SseConnected}/{o.SseClients}, load {sample.LoadAverage:0.0}");
+                    if (o.SseClients > 0 && sample.SseConnected < o.SseClients) failures.Add($"minute {sample.Minute}: {sample.SseConnected} of {o.SseClients} stream clients connected");
+                }
+                await stop.CancelAsync();
+                await running;
             }
-            await stop.CancelAsync();
-            await running;
+        }
+        catch (Exception ex) when (ex is BenchAbort or HttpRequestException or NpgsqlException or IOException)
+        {
+            failures.Add($"aborted: {ex.GetType().Name}: {ex.Message}");
         }
 
         var checks = SoakTrends.Evaluate(samples);

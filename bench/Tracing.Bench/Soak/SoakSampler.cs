@@ -39,7 +39,7 @@ public sealed class SoakSampler(NpgsqlDataSource db, string schema)
         var connections = await ScalarAsync("select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()", ct);
         var shardLag = await ScalarAsync(
             $"select coalesce((select last_seq_id from {schema}.mt_event_progression where name = 'HighWaterMark'), 0) - " +
-            $"coalesce((select min(last_seq_id) from {schema}.mt_event_progression where name <> 'HighWaterMark'), 0)", ct);
+            $"coalesce((select min(last_seq_id) from {schema}.mt_event_progression where name not like 'HighWater%'), 0)", ct);
 
         var gc = GC.GetGCMemoryInfo();
         using var self = Process.GetCurrentProcess();
