@@ -12,7 +12,7 @@ public static class SoakTrends
     public sealed record Check(string Figure, string Unit, double Start, double End, double Ratio, double Slack, bool Passed)
     {
         public string Describe() =>
-            $"{Figure}: start {Start:0.##} {Unit}, end {End:0.##} {Unit} ({(Start > 0 ? End / Start : double.NaN):0.00}x; " +
+            $"{Figure}: start {Start:0.##} {Unit}, end {End:0.##} {Unit} ({(Start > 0 ? $"{End / Start:0.00}x" : "n/a")}; " +
             $"tolerance {RatioText} or +{Slack:0.##} {Unit}) {(Passed ? "ok" : "TRENDS")}";
         private string RatioText => $"{Ratio:0.##}x";
     }
