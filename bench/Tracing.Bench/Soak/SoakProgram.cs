@@ -43,7 +43,8 @@ public static class SoakProgram
         var samples = new List<SoakSample>();
         try
         {
-            await using (var host = await ApiHost.StartAsync(cs, o.Schema, appLogging: false, daemon: true, [], ct))
+            var apiConnections = new NpgsqlConnectionStringBuilder(cs) { ApplicationName = SoakSampler.ApplicationName }.ConnectionString;
+            await using (var host = await ApiHost.StartAsync(apiConnections, o.Schema, appLogging: false, daemon: true, [], ct))
             {
                 var api = new ApiClient(host.Http, failures);
                 var ingest = new IngestBench(api, failures, TimeProvider.System);

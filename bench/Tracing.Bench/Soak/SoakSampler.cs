@@ -21,6 +21,9 @@ public sealed class SoakSampler(NpgsqlDataSource db, string schema)
     public static readonly string[] HotTables =
         ["mt_doc_sessionhead", "mt_streams", "mt_events", "mt_doc_sessionsummary", "mt_event_progression", "mt_doc_incident", "wolverine_incoming_envelopes"];
 
+    /// <summary>The application name of the API's connections in a soak (pg_stat_activity).</summary>
+    public const string ApplicationName = "tracing-soak";
+
     private readonly Stopwatch _since = Stopwatch.StartNew();
 
     public async Task<SoakSample> TakeAsync(SoakWindow w, long sseConnected, CancellationToken ct)
@@ -36,7 +39,8 @@ public sealed class SoakSampler(NpgsqlDataSource db, string schema)
         }
         var xminAge = await ScalarAsync("select coalesce(max(age(backend_xmin)), 0)::bigint from pg_stat_activity " +
             "where datname = current_database() and backend_xmin is not null and pid <> pg_backend_pid()", ct);
-        var connections = await ScalarAsync("select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()", ct);
+        // The API's own connections (its pool, Wolverine's, the daemon's), not other clients of the same database.
+        var connections = await ScalarAsync($"select count(*) from pg_stat_activity where datname = current_database() and application_name = '{ApplicationName}'", ct);
         var shardLag = await ScalarAsync(
             $"select coalesce((select last_seq_id from {schema}.mt_event_progression where name = 'HighWaterMark'), 0) - " +
             $"coalesce((select min(last_seq_id) from {schema}.mt_event_progression where name not like 'HighWater%'), 0)", ct);
