@@ -47,8 +47,16 @@ public sealed class ProjectionLeadership(IDocumentStore store, LeaderLock lockSe
                 return;
             }
             if (!await lockSession.TryTakeAsync(ct)) return;
-            _daemon ??= await store.BuildProjectionDaemonAsync();
-            if (!_paused) await _daemon.StartAllAsync();
+            try
+            {
+                _daemon ??= await store.BuildProjectionDaemonAsync();
+                if (!_paused) await _daemon.StartAllAsync();
+            }
+            catch
+            {
+                await StepDownAsync(); // a leader that cannot start its daemon must not keep the lock: try again next poll
+                throw;
+            }
             leader.Set(_daemon);
             log.LogInformation("This node ({Node}) is the projection leader", leader.NodeId);
         }
