@@ -64,7 +64,7 @@ public sealed class ProjectionLeadership(IDocumentStore store, LeaderLock lockSe
     }
 
     /// <summary>A check slower than this counts as a lost session (a dead network link does not fail fast).</summary>
-    private TimeSpan LockCheckTimeout => TimeSpan.FromMilliseconds(Math.Max(1000, options.LeadershipPollMilliseconds * 5));
+    private TimeSpan LockCheckTimeout => TimeSpan.FromMilliseconds(Math.Max(5000, options.LeadershipPollMilliseconds * 5));
 
     /// <summary>Stops every shard while a rebuild switches tables; leadership (and the lock) stays with this node.</summary>
     public async Task PauseAsync()
