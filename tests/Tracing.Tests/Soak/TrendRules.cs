@@ -76,6 +76,7 @@ public sealed class TrendRules
         var smoke = SoakOptions.Parse(["--smoke"]);
         Assert.True(smoke.Duration + smoke.PeakDuration <= TimeSpan.FromMinutes(2));
         Assert.Equal(TimeSpan.FromSeconds(10), smoke.SampleEvery);
+        Assert.Equal(200, smoke.EventsPerSession); // sessions end (and are analysed) within the 90 s even at a low peak
         Assert.Equal(TimeSpan.FromMinutes(60), SoakOptions.Parse([]).Duration);
         Assert.Throws<ArgumentException>(() => SoakOptions.Parse(["--duration", "soon"]));
         Assert.Throws<ArgumentException>(() => SoakOptions.Parse(["--schema", "x; drop table y"]));
