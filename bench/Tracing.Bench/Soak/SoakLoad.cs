@@ -89,15 +89,21 @@ public sealed class SoakLoad(HttpClient http, ApiClient api, SoakOptions o, Soak
         }
     }
 
-    /// <summary>A live-stream client of the whole project; reconnects (counted) when the stream ends.</summary>
+    /// <summary>
+    /// A live-stream client of the whole project. Like a browser's EventSource it resumes with <c>Last-Event-ID</c>
+    /// when the stream ends (the server ends every connection after Tracing:Stream:MaxConnectionSeconds, and cuts off a
+    /// slow consumer): reconnecting without it would replay the project's whole history each time (README, Live stream).
+    /// </summary>
     private async Task SseClientAsync(CancellationToken ct)
     {
+        string? lastId = null;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/stream?project_id={ApiHost.Project}");
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+                if (lastId is not null) request.Headers.Add("Last-Event-ID", lastId);
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
                 if (!response.IsSuccessStatusCode) { failures.Add($"stream: {(int)response.StatusCode}"); await Task.Delay(1000, ct); continue; }
                 using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct), Encoding.UTF8);
@@ -105,7 +111,10 @@ public sealed class SoakLoad(HttpClient http, ApiClient api, SoakOptions o, Soak
                 try
                 {
                     while (await reader.ReadLineAsync(ct) is { } line)
+                    {
                         if (line.StartsWith("data: ", StringComparison.Ordinal)) Interlocked.Increment(ref windows.Current.SseDelivered);
+                        else if (line.StartsWith("id: ", StringComparison.Ordinal)) lastId = line[4..];
+                    }
                 }
                 finally { Interlocked.Decrement(ref _sseConnected); }
             }
