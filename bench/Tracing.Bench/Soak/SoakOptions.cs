@@ -20,6 +20,7 @@ public sealed class SoakOptions
     public string OutDir { get; private set; } = "soak-results";
     public string? ConnectionString { get; private set; }
     public bool Help { get; private set; }
+    public List<string> ApiSettings { get; } = [];
 
     public const string Usage = """
         Usage: ./tracing soak [flags]
@@ -37,6 +38,7 @@ public sealed class SoakOptions
           --schema NAME        database schema, dropped and recreated first (default tracing_soak)
           --out DIR            soak.json and soak.html (default soak-results)
           --db CONNSTR         PostgreSQL connection string (default: $TRACING_DB)
+          --api-setting K=V    extra configuration for the API under test (repeatable), e.g. Tracing:Stream:MaxConnectionSeconds=120
 
         Fails (exit 1) when a figure trends beyond its tolerance (ADR 0030) or a request fails.
         """;
@@ -68,6 +70,7 @@ public sealed class SoakOptions
                 case "--schema": o.Schema = Next(); break;
                 case "--out": o.OutDir = Next(); break;
                 case "--db": o.ConnectionString = Next(); break;
+                case "--api-setting": o.ApiSettings.Add(Next()); break;
                 case "-h" or "--help": o.Help = true; break;
                 default: throw new ArgumentException($"unknown flag {args[i]}");
             }

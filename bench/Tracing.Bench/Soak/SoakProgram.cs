@@ -34,7 +34,7 @@ public static class SoakProgram
             {
                 smoke = o.Smoke, duration_s = o.Duration.TotalSeconds, sample_s = o.SampleEvery.TotalSeconds, fraction = o.Fraction,
                 writers = o.Writers, batch = o.Batch, session_events = o.EventsPerSession, sse_clients = o.SseClients,
-                analyze_every_s = o.AnalyzeEvery.TotalSeconds, incident_every_s = o.IncidentEvery.TotalSeconds, schema = o.Schema,
+                analyze_every_s = o.AnalyzeEvery.TotalSeconds, incident_every_s = o.IncidentEvery.TotalSeconds, schema = o.Schema, api_settings = o.ApiSettings,
             }),
             ["cores"] = Environment.ProcessorCount,
             ["load_average_start"] = SoakSampler.LoadAverage(),
@@ -44,7 +44,7 @@ public static class SoakProgram
         try
         {
             var apiConnections = new NpgsqlConnectionStringBuilder(cs) { ApplicationName = SoakSampler.ApplicationName }.ConnectionString;
-            await using (var host = await ApiHost.StartAsync(apiConnections, o.Schema, appLogging: false, daemon: true, [], ct))
+            await using (var host = await ApiHost.StartAsync(apiConnections, o.Schema, appLogging: false, daemon: true, o.ApiSettings, ct))
             {
                 var api = new ApiClient(host.Http, failures);
                 var ingest = new IngestBench(api, failures, TimeProvider.System);
