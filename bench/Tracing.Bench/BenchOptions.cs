@@ -43,6 +43,12 @@ public sealed class BenchOptions
     public int ConsoleEvents { get; private set; } = 10_000;
     public bool SkipOtlp { get; private set; }
     public int OtlpSpans { get; private set; } = 100;
+    public int LagRuns { get; private set; } = 1;
+    public bool LagOnly { get; private set; }
+    public bool RebuildOnly { get; private set; }
+    public long RebuildEvents { get; private set; }
+    public int RebuildRuns { get; private set; } = 1;
+    public bool KeepData { get; private set; }
 
     public const string Usage = """
         Usage: ./tracing bench [flags]
@@ -81,6 +87,12 @@ public sealed class BenchOptions
           --console               only the web console rows: navigation to a 10,000-event timeline, live append-to-visible (Chromium)
           --console-events N      events in the console's navigated session (default 10000)
           --otlp-spans N          spans per OTLP export request (default 100)
+          --lag-runs N            repeat the half-of-peak run with lag probes N times (a soak; default 1)
+          --lag-only              only the batch-100 closed loop (for the peak) and the lag runs (issue 16)
+          --rebuild-only          only the rebuild section (with --rebuild-events: seeded first through the API)
+          --rebuild-events N      seed the store to about N events (1,000 per session) before the rebuild
+          --rebuild-runs N        rebuild the same store N times (each with its own raw scan; default 1)
+          --keep-data             do not drop and recreate the schema first (e.g. rebuild an earlier run's seeded store again)
           --skip-stream / --skip-rebuild / --skip-otlp
           --median A.json B.json ...  print the per-figure median table of earlier result files and exit
           --help
@@ -159,6 +171,12 @@ public sealed class BenchOptions
                 case "--console-events": o.ConsoleEvents = Int(name, Value(), 1, 1_000_000); break;
                 case "--skip-otlp": o.SkipOtlp = true; break;
                 case "--otlp-spans": o.OtlpSpans = Int(name, Value(), 1, 5000); break;
+                case "--lag-runs": o.LagRuns = Int(name, Value(), 1, 1000); break;
+                case "--lag-only": o.LagOnly = true; break;
+                case "--rebuild-only": o.RebuildOnly = true; break;
+                case "--rebuild-events": o.RebuildEvents = Int(name, Value(), 1000, 100_000_000); break;
+                case "--rebuild-runs": o.RebuildRuns = Int(name, Value(), 1, 100); break;
+                case "--keep-data": o.KeepData = true; break;
                 case "--median":
                     o.MedianOf = args[(i + 1)..];
                     if (o.MedianOf.Length == 0) throw new ArgumentException("--median needs result files");
@@ -177,7 +195,8 @@ public sealed class BenchOptions
         ["half_duration_s"] = HalfDurationSeconds, ["half_fraction"] = HalfFraction, ["replay_sizes"] = ReplaySizes,
         ["replay_runs"] = ReplayRuns, ["page_limit"] = PageLimit, ["seed_batch"] = SeedBatch, ["schema"] = Schema,
         ["no_daemon"] = NoDaemon, ["app_logging"] = AppLogging, ["profile"] = Profile, ["api_settings"] = ApiSettings,
-        ["otlp_spans"] = OtlpSpans,
+        ["otlp_spans"] = OtlpSpans, ["lag_runs"] = LagRuns, ["lag_only"] = LagOnly, ["rebuild_only"] = RebuildOnly,
+        ["rebuild_events"] = RebuildEvents, ["rebuild_runs"] = RebuildRuns,
         ["fleet_events"] = FleetEvents, ["fleet_runs"] = FleetRuns,
     };
 

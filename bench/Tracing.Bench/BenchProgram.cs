@@ -117,9 +117,13 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         Meta["payload_bytes"] = Workload.AveragePayloadBytes;
         if (_profiler is not null) Meta["profile"] = _profile;
 
-        Progress($"schema {o.Schema}: drop and recreate");
-        await ExecAsync($"drop schema if exists {o.Schema} cascade", ct);
-        await ExecAsync($"create schema {o.Schema}", ct);
+        if (o.KeepData) Progress($"schema {o.Schema}: kept as it is (--keep-data)");
+        else
+        {
+            Progress($"schema {o.Schema}: drop and recreate");
+            await ExecAsync($"drop schema if exists {o.Schema} cascade", ct);
+        }
+        await ExecAsync($"create schema if not exists {o.Schema}", ct);
         var raw = new RawBaseline(_db, o.Schema);
         await raw.CreateTableAsync(ct);
 
@@ -144,26 +148,32 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         else Progress("--no-daemon: the async projection daemon is off; lag is not measured");
 
         if (o.FleetEvents > 0) await FleetSectionAsync(host, api, ct);
-        if (o.FleetOnly)
+        if (o.FleetOnly || o.RebuildOnly)
         {
+            if (o.RebuildOnly) await RebuildSectionAsync(host, api, ct);
             Meta["wall_s"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
             return (Rows, Meta);
         }
 
-        // Raw baselines.
+        // Raw baselines (not for --lag-only: the lag runs need only the API's own peak).
         var rawDuration = TimeSpan.FromSeconds(o.RawDurationSeconds);
-        Progress($"raw baseline: binary COPY, {o.Sessions} writers x batch {o.RawBatch}, {o.RawDurationSeconds} s");
-        var cpu = await StartPhaseAsync(ct);
-        var copy = await raw.CopyAsync("copy", o.Sessions, o.RawBatch, rawDuration, ct);
-        Rows.Add(await EndPhaseAsync(RawRow("raw.copy", copy), cpu, ct));
-        Progress($"raw baseline: multi-row INSERT, {o.Sessions} writers x batch {o.RawBatch}, {o.RawDurationSeconds} s");
-        cpu = await StartPhaseAsync(ct);
-        var insert = await raw.InsertAsync("insert", o.Sessions, o.RawBatch, rawDuration, ct);
-        Rows.Add(await EndPhaseAsync(RawRow("raw.insert", insert), cpu, ct));
+        CpuMeter.Snapshot cpu;
+        RawBaseline.Throughput? insert = null;
+        if (!o.LagOnly)
+        {
+            Progress($"raw baseline: binary COPY, {o.Sessions} writers x batch {o.RawBatch}, {o.RawDurationSeconds} s");
+            cpu = await StartPhaseAsync(ct);
+            var copy = await raw.CopyAsync("copy", o.Sessions, o.RawBatch, rawDuration, ct);
+            Rows.Add(await EndPhaseAsync(RawRow("raw.copy", copy), cpu, ct));
+            Progress($"raw baseline: multi-row INSERT, {o.Sessions} writers x batch {o.RawBatch}, {o.RawDurationSeconds} s");
+            cpu = await StartPhaseAsync(ct);
+            insert = await raw.InsertAsync("insert", o.Sessions, o.RawBatch, rawDuration, ct);
+            Rows.Add(await EndPhaseAsync(RawRow("raw.insert", insert), cpu, ct));
+        }
 
         // Ingest, closed loop, per batch size.
         var ingestResults = new List<IngestBench.Result>();
-        foreach (var batch in o.Batches)
+        foreach (var batch in o.LagOnly ? [o.Batches.Max()] : o.Batches)
         {
             Progress($"ingest: batch {batch}, {o.Sessions} sessions, {o.WarmupSeconds} s warm-up + {o.DurationSeconds} s");
             cpu = await StartPhaseAsync(ct);
@@ -172,14 +182,14 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             var drain = await SettleAsync(ct);
             ingestResults.Add(r);
             row.Metrics["projection_drain_ms"] = drain;
-            if (batch == 100 || (batch == o.Batches.Max() && !o.Batches.Contains(100)))
+            if (insert is not null && (batch == 100 || (batch == o.Batches.Max() && !o.Batches.Contains(100))))
                 row.Metrics["ratio_to_raw_insert"] = r.EventsPerSecond / insert.RowsPerSecond;
             Rows.Add(row);
             Progress($"  {r.EventsPerSecond:#,0} ev/s, p99 {r.Latency.Percentile(99):0.0} ms; read model drained {drain:0} ms after the phase");
         }
 
         // OTLP/HTTP ingest (issue 12): spans/s through /v1/traces against the native batch-100 events/s of this run.
-        if (!o.SkipOtlp)
+        if (!o.SkipOtlp && !o.LagOnly)
         {
             var native = ingestResults.FirstOrDefault(r => r.Batch == 100) ?? ingestResults.MaxBy(r => r.Batch)!;
             Progress($"otlp: {o.OtlpSpans} spans a request (protobuf), {o.Sessions} sessions, {o.WarmupSeconds} s warm-up + {o.DurationSeconds} s");
@@ -202,7 +212,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         }
 
         // Diagnostic: the largest batch again, in-process without HTTP, to split host vs store costs.
-        if (!o.SkipDirect)
+        if (!o.SkipDirect && !o.LagOnly)
         {
             var batch = o.Batches.Max();
             Progress($"ingest without HTTP (EventAppender in-process): batch {batch}, {o.Sessions} sessions, {o.WarmupSeconds} s warm-up + {o.DurationSeconds} s");
@@ -222,41 +232,24 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             Progress($"  {d.EventsPerSecond:#,0} ev/s, append p50 {d.AppendLatency.Percentile(50):0.0} ms, parse+validate {d.ValidateMsPerBatch:0.00} ms per batch");
         }
 
-        // Rate-limited run at a fraction of the peak, with lag probes.
+        // Rate-limited run(s) at a fraction of the peak, with lag probes (issue 16: a soak of --lag-runs runs).
         var peak = ingestResults.MaxBy(r => r.EventsPerSecond)!;
-        var offered = peak.EventsPerSecond * o.HalfFraction;
-        Progress($"ingest at {o.HalfFraction:P0} of peak: batch {peak.Batch}, {offered:#,0} ev/s offered, {o.HalfDurationSeconds} s, lag probes");
-        cpu = await StartPhaseAsync(ct);
-        var (load, lag) = await ingest.RateLimitedWithLagAsync(peak.Batch, o.Sessions, offered, TimeSpan.FromSeconds(o.HalfDurationSeconds),
-            TimeSpan.FromSeconds(o.LagDeadlineSeconds), o.LagProbeBatch, measureLag: !o.NoDaemon, ct);
-        var half = await EndPhaseAsync(IngestRow("ingest.half", load), cpu, ct);
-        half.Metrics["fraction"] = o.HalfFraction;
-        half.Metrics["target_events_per_s"] = offered;
-        half.Metrics["p99_sched_ms"] = load.ScheduledLatency!.Percentile(99);
-        Rows.Add(half);
-        Rows.Add(new Row("lag.probe", new()
+        var lagRuns = new List<Row>();
+        for (var run = 1; run <= o.LagRuns; run++) lagRuns.Add(await HalfPeakAsync(ingest, peak, run, ct));
+        if (o.LagRuns > 1) Rows.Add(LagSoak.Summarise(lagRuns));
+        if (o.LagOnly)
         {
-            ["fraction"] = o.HalfFraction, ["p50_ms"] = lag.Probes.Percentile(50), ["p95_ms"] = lag.Probes.Percentile(95),
-            ["max_ms"] = lag.Probes.Max, ["samples"] = lag.Probes.Count, ["timeouts"] = lag.ProbeTimeouts,
-        }));
-        Rows.Add(new Row("lag.catchup", new() { ["catchup_ms"] = lag.CatchUpMs }));
-        if (lag.Probes.Count == 0 && !o.NoDaemon) failures.Add("lag probe: no sample");
-        if (!o.NoDaemon)
-        {
-            // Diagnostics for lag spikes: the high-water agent records a gap it waited on (commit order differs from
-            // sequence order under concurrent appends) in a HighWaterStuckGap progression row, and gaps it skipped.
-            Rows[^2].Metrics["highwater_stuck_gap"] = await ScalarAsync(
-                $"select count(*) from {o.Schema}.mt_event_progression where name = 'HighWaterStuckGap'", ct) is "0" ? 0 : 1;
-            Rows[^2].Metrics["highwater_skips"] = double.Parse(
-                await ScalarAsync($"select count(*) from {o.Schema}.mt_high_water_skips", ct) ?? "0", CultureInfo.InvariantCulture);
+            Meta["wall_s"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
+            Meta["noise"] = new JsonArray(Noise.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
+            return (Rows, Meta);
         }
-        Progress($"  {load.EventsPerSecond:#,0} ev/s, p99 {load.Latency.Percentile(99):0.0} ms; lag p95 {lag.Probes.Percentile(95):0} ms, catch-up {lag.CatchUpMs:0} ms");
 
         // Replay.
         foreach (var size in o.ReplaySizes)
         {
             Progress($"replay: seeding {size:#,0} events (API, batch {o.SeedBatch}) and the raw table");
-            var (id, rawId, seedTime) = await new ReplayBench(api, raw, failures, TimeProvider.System).SeedAsync(size, o.SeedBatch, ct);
+            var (id, rawId, seedTime) = await Tracing.Api.Cli.CliProgress.RunAsync($"replay: seeding {size:#,0} events",
+                bar => new ReplayBench(api, raw, failures, TimeProvider.System).SeedAsync(size, o.SeedBatch, ct, bar));
             var seedDrain = await SettleAsync(ct); // the read model must not compete with the timed reads
             if (api.BackpressureWaits > 0) Progress($"  seeding waited out {api.BackpressureWaits} backpressure answer(s) so far (429, Retry-After)");
             Progress($"replay: reading {size:#,0} events, {o.ReplayRuns} runs, limit {o.PageLimit}");
@@ -290,30 +283,98 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
                 Progress($"  p50 {sr.Latency.Percentile(50):0.0} ms, p99 {sr.Latency.Percentile(99):0.0} ms, {sr.MemoryPerConnectionKb:0} KB/connection");
             }
         }
-        if (!o.SkipRebuild)
-        {
-            Progress("rebuild: projection rebuild, analysis rerun, raw sequential scan");
-            cpu = await StartPhaseAsync(ct);
-            var rb = await RebuildBench.RunAsync(host, o.Schema, ct);
-            Rows.Add(await EndPhaseAsync(new Row("rebuild.all", new()
-            {
-                ["events"] = rb.Events, ["rebuild_events_per_s"] = rb.RebuildEventsPerSecond, ["raw_scan_events_per_s"] = rb.RawScanEventsPerSecond,
-                ["ratio"] = rb.RebuildEventsPerSecond / rb.RawScanEventsPerSecond, ["rerun_sessions"] = rb.RerunSessions,
-                ["rerun_sessions_per_s"] = rb.RerunSessionsPerSecond, ["rerun_events_per_s"] = rb.RerunEventsPerSecond,
-            }), cpu, ct));
-        }
+        if (!o.SkipRebuild) await RebuildSectionAsync(host, api, ct);
         Meta["seed_backpressure_waits"] = api.BackpressureWaits;
         Meta["wall_s"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
         Meta["noise"] = new JsonArray(Noise.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
         return (Rows, Meta);
     }
 
+    /// <summary>One open-loop run at a fraction of <paramref name="peak"/> with lag probes: rows ingest.half, lag.probe, lag.catchup
+    /// (suffixed .rN when --lag-runs > 1); returns the probe row.</summary>
+    private async Task<Row> HalfPeakAsync(IngestBench ingest, IngestBench.Result peak, int run, CancellationToken ct)
+    {
+        var suffix = o.LagRuns > 1 ? $".r{run}" : "";
+        var offered = peak.EventsPerSecond * o.HalfFraction;
+        Progress($"ingest at {o.HalfFraction:P0} of peak{(o.LagRuns > 1 ? $" (run {run} of {o.LagRuns})" : "")}: batch {peak.Batch}, {offered:#,0} ev/s offered, {o.HalfDurationSeconds} s, lag probes");
+        var skipsBefore = o.NoDaemon ? 0 : await CountAsync($"select count(*) from {o.Schema}.mt_high_water_skips", ct);
+        var cpu = await StartPhaseAsync(ct);
+        var (load, lag) = await ingest.RateLimitedWithLagAsync(peak.Batch, o.Sessions, offered, TimeSpan.FromSeconds(o.HalfDurationSeconds),
+            TimeSpan.FromSeconds(o.LagDeadlineSeconds), o.LagProbeBatch, measureLag: !o.NoDaemon, ct);
+        var half = await EndPhaseAsync(IngestRow("ingest.half" + suffix, load), cpu, ct);
+        half.Metrics["fraction"] = o.HalfFraction;
+        half.Metrics["target_events_per_s"] = offered;
+        half.Metrics["p99_sched_ms"] = load.ScheduledLatency!.Percentile(99);
+        Rows.Add(half);
+        var probe = new Row("lag.probe" + suffix, new()
+        {
+            ["fraction"] = o.HalfFraction, ["p50_ms"] = lag.Probes.Percentile(50), ["p95_ms"] = lag.Probes.Percentile(95),
+            ["p99_ms"] = lag.Probes.Percentile(99), ["max_ms"] = lag.Probes.Max, ["samples"] = lag.Probes.Count, ["timeouts"] = lag.ProbeTimeouts,
+            ["catchup_ms"] = lag.CatchUpMs, ["run"] = run,
+        });
+        Rows.Add(probe);
+        Rows.Add(new Row("lag.catchup" + suffix, new() { ["catchup_ms"] = lag.CatchUpMs }));
+        if (lag.Probes.Count == 0 && !o.NoDaemon) failures.Add("lag probe: no sample");
+        if (!o.NoDaemon)
+        {
+            // Diagnostics for lag spikes: the high-water agent records a gap it waited on (commit order differs from
+            // sequence order under concurrent appends) in a HighWaterStuckGap progression row, and gaps it skipped;
+            // holes = sequence numbers below the log's head that no committed event carries (rolled-back appends).
+            probe.Metrics["highwater_stuck_gap"] = await CountAsync(
+                $"select count(*) from {o.Schema}.mt_event_progression where name = 'HighWaterStuckGap'", ct) > 0 ? 1 : 0;
+            probe.Metrics["highwater_skips"] = await CountAsync($"select count(*) from {o.Schema}.mt_high_water_skips", ct) - skipsBefore;
+            probe.Metrics["sequence_holes"] = await CountAsync($"select coalesce(max(seq_id), 0) - count(*) from {o.Schema}.mt_events", ct);
+        }
+        Progress($"  {load.EventsPerSecond:#,0} ev/s, p99 {load.Latency.Percentile(99):0.0} ms; lag p99 {lag.Probes.Percentile(99):0} ms, " +
+                 $"max {lag.Probes.Max:0} ms (n={lag.Probes.Count}), catch-up {lag.CatchUpMs:0} ms");
+        return probe;
+    }
+
+    /// <summary>The rebuild section: optionally seeds the store first (--rebuild-events), then --rebuild-runs rebuilds, each
+    /// with its own raw scan, so the ratio is always taken inside one run on the same store.</summary>
+    private async Task RebuildSectionAsync(ApiHost host, ApiClient api, CancellationToken ct)
+    {
+        if (o.RebuildEvents > 0)
+        {
+            var have = await CountAsync($"select count(*) from {o.Schema}.mt_events", ct);
+            if (have < o.RebuildEvents)
+            {
+                Progress($"rebuild: seeding {o.RebuildEvents - have:#,0} events through the API ({FleetBench.EventsPerSession} per session)");
+                var seeded = await new FleetBench(host, api, failures, Progress).SeedAsync(o.RebuildEvents - have, Math.Max(4, o.Sessions), ct);
+                var drain = await SettleAsync(ct);
+                Progress($"  seeded {seeded.Events:#,0} events in {seeded.Elapsed.TotalSeconds:0} s; read models caught up {drain / 1000:0.0} s later");
+            }
+        }
+        for (var run = 1; run <= o.RebuildRuns; run++)
+        {
+            Progress($"rebuild{(o.RebuildRuns > 1 ? $" (run {run} of {o.RebuildRuns})" : "")}: raw sequential scan, projection rebuild" +
+                     (o.RebuildOnly ? "" : ", analysis rerun"));
+            var cpu = await StartPhaseAsync(ct);
+            var rb = await RebuildBench.RunAsync(host, o.Schema, rerun: !o.RebuildOnly, ct);
+            var row = new Row("rebuild.all" + (o.RebuildRuns > 1 ? $".r{run}" : ""), new()
+            {
+                ["events"] = rb.Events, ["rebuild_events_per_s"] = rb.RebuildEventsPerSecond, ["raw_scan_events_per_s"] = rb.RawScanEventsPerSecond,
+                ["ratio"] = rb.RebuildEventsPerSecond / rb.RawScanEventsPerSecond, ["rerun_sessions"] = rb.RerunSessions,
+                ["rerun_sessions_per_s"] = rb.RerunSessionsPerSecond, ["rerun_events_per_s"] = rb.RerunEventsPerSecond,
+            });
+            foreach (var (phase, seconds) in rb.Phases) row.Metrics["phase_" + phase + "_s"] = seconds;
+            Rows.Add(await EndPhaseAsync(row, cpu, ct));
+            Progress($"  {rb.Events:#,0} events: rebuild {rb.RebuildEventsPerSecond:#,0} ev/s, raw scan {rb.RawScanEventsPerSecond:#,0} ev/s " +
+                     $"(ratio {rb.RebuildEventsPerSecond / rb.RawScanEventsPerSecond:0.000}); phases " +
+                     string.Join(", ", rb.Phases.Select(p => $"{p.Key} {p.Value:0.00} s")));
+        }
+    }
+
+    private async Task<long> CountAsync(string sql, CancellationToken ct) =>
+        long.Parse(await ScalarAsync(sql, ct) ?? "0", CultureInfo.InvariantCulture);
+
     /// <summary>Search, stats and export over a seeded fleet (issue 14; docs/performance.md "Search, stats and export").</summary>
     private async Task FleetSectionAsync(ApiHost host, ApiClient api, CancellationToken ct)
     {
         var fleet = new FleetBench(host, api, failures, Progress);
         Progress($"fleet: seeding {o.FleetEvents:#,0} events ({FleetBench.EventsPerSession} per session) through the API");
-        var seeded = await fleet.SeedAsync(o.FleetEvents, Math.Max(4, o.Sessions), ct);
+        var seeded = await Tracing.Api.Cli.CliProgress.RunAsync("fleet: seeding sessions",
+            bar => fleet.SeedAsync(o.FleetEvents, Math.Max(4, o.Sessions), ct, bar));
         var drain = await SettleAsync(ct);
         Progress($"  seeded {seeded.Events:#,0} events in {seeded.Elapsed.TotalSeconds:0} s; read models caught up {drain / 1000:0.0} s later");
         Rows.Add(new Row("fleet.seed", new()

@@ -21,11 +21,12 @@ public sealed class FleetBench(ApiHost host, ApiClient api, Failures failures, A
 
     public sealed record Seeded(int Sessions, long Events, TimeSpan Elapsed);
 
-    public async Task<Seeded> SeedAsync(long events, int writers, CancellationToken ct)
+    public async Task<Seeded> SeedAsync(long events, int writers, CancellationToken ct, IProgress<(int Done, int Total)>? bar = null)
     {
         var sessions = (int)Math.Max(1, events / EventsPerSession);
         var sw = Stopwatch.StartNew();
         var next = -1;
+        var done = 0;
         var t0 = DateTimeOffset.UtcNow.AddHours(-3);
         await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
         {
@@ -36,7 +37,9 @@ public sealed class FleetBench(ApiHost host, ApiClient api, Failures failures, A
                 if (!await CreateAsync(id, FleetWorkload.AgentOf(s), ct)) return;
                 for (var first = 1; first <= EventsPerSession; first += 1000)
                     if (!await api.AppendAsync(id, FleetWorkload.Batch(s, first, 1000, t0), 1000, ct, waitOutBackpressure: true)) return;
-                if (s % 100 == 99) progress($"  seeded {s + 1:#,0} of {sessions:#,0} sessions ({sw.Elapsed.TotalSeconds:0} s)");
+                var finished = Interlocked.Increment(ref done);
+                if (bar is not null) lock (bar) bar.Report((finished, sessions));
+                else if (s % 100 == 99) progress($"  seeded {s + 1:#,0} of {sessions:#,0} sessions ({sw.Elapsed.TotalSeconds:0} s)");
             }
         }, ct)));
         return new Seeded(sessions, (long)sessions * EventsPerSession, sw.Elapsed);

@@ -16,7 +16,7 @@ public sealed class RawBaseline(NpgsqlDataSource db, string schema)
     public async Task CreateTableAsync(CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
-            create table {Table} (
+            create table if not exists {Table} (
                 session_id text not null,
                 seq bigint not null,
                 key text not null,

@@ -16,7 +16,8 @@ public sealed class ReplayBench(ApiClient api, RawBaseline raw, Failures failure
     }
 
     /// <summary>Creates a session of <paramref name="size"/> events through the API (sequential batches) and the same rows in the raw table.</summary>
-    public async Task<(string SessionId, string RawId, TimeSpan SeedTime)> SeedAsync(int size, int seedBatch, CancellationToken ct)
+    public async Task<(string SessionId, string RawId, TimeSpan SeedTime)> SeedAsync(int size, int seedBatch, CancellationToken ct,
+        IProgress<(int Done, int Total)>? progress = null)
     {
         var id = await api.CreateSessionAsync($"replay-{size}", ct) ?? throw new BenchAbort("could not create the replay session");
         var started = Stopwatch.GetTimestamp();
@@ -25,6 +26,7 @@ public sealed class ReplayBench(ApiClient api, RawBaseline raw, Failures failure
             var n = (int)Math.Min(seedBatch, size - seq + 1);
             if (!await api.AppendAsync(id, Workload.Batch(seq, n, clock.GetUtcNow()), n, ct, waitOutBackpressure: true))
                 throw new BenchAbort($"seeding replay session {id} failed");
+            progress?.Report(((int)(seq + n - 1), size));
         }
         var seedTime = Stopwatch.GetElapsedTime(started);
         var rawId = $"replay-{size}-{Guid.NewGuid():N}";

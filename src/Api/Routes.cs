@@ -1,3 +1,5 @@
+using Tracing.Api.Audit;
+using Tracing.Api.Infrastructure;
 using Tracing.Api.Access;
 using Tracing.Api.Admin;
 using Tracing.Api.Artifacts;
@@ -58,8 +60,10 @@ public static class Routes
             .WithSummary("Erase a session: its events, read models and artifacts (admin console token; audited)")
             .WithDescription("The data-protection erasure request. Name the project with X-Tracing-Project or ?project_id=. " +
                              "Hard-deletes the event stream (not archiving), the session's read models and artifact records, and " +
-                             "artifact objects no other record shares. Incident samples that quote the session are not rewritten.")
-            .Produces(204).ProducesProblem(422);
+                             "artifact objects no other record shares, its share of search and stats, and the incidents' samples and " +
+                             "counts of it (an incident_session_erased event each). Waits until the projection daemon has folded the " +
+                             "session; 503 with Retry-After (nothing erased) when it did not within Tracing:Erasure:WaitSeconds.")
+            .Produces(204).ProducesProblem(422).ProducesProblem(503);
 
         api.MapGet("/sessions", ListSessionsEndpoint.Handle)
             .RequireAuthorization(AccessSetup.Read)
@@ -123,6 +127,7 @@ public static class Routes
             .Produces(200, contentType: "text/csv").Produces(200, contentType: "text/html").ProducesProblem(422);
 
         api.MapIncidents();
+        api.MapAudit();
         api.MapTracingStream();
         api.MapTracingProjects();
         api.MapProjectionAdmin();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Scalar.AspNetCore;
 using Tracing.Api.Access;
 using Tracing.Api.Artifacts;
+using Tracing.Api.Sessions;
 using Tracing.Api.ConsoleHost;
 using Tracing.Api.Events;
 using Tracing.Api.Health;
@@ -15,11 +16,7 @@ using Tracing.Api.Observability;
 using Tracing.Api.Otlp;
 using Tracing.Projections;
 using Tracing.Workers;
-using Tracing.Workers.Incidents;
-using Tracing.Workers.Projections;
-using Tracing.Api.Health;
-using Wolverine;
-using Wolverine.Marten;
+using Tracing.Workers.Hosting;
 
 namespace Tracing.Api;
 
@@ -45,20 +42,10 @@ public static class TracingApp
             Path = "appsettings.json", Optional = true, FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
         });
 
-        builder.Services.AddSingleton(TimeProvider.System);
-        var runBackground = TracingSettings.RunBackground(config);
-        builder.Services.AddTracingStore(TracingSettings.Store(config, runBackground))
-            .IntegrateWithWolverine();
-        builder.Services.AddTracingProjectionOperations(config, runBackground);
-        builder.Services.AddTracingAnalysis(config);
-        builder.Services.AddTracingIncidents(config);
-        builder.Host.UseWolverine(opts => opts.ConfigureTracing());
+        builder.AddTracingNode(TracingSettings.RunBackground(config));
         builder.Services.AddSingleton<EventAppender>();
         builder.Services.AddSingleton(ReplayOptions.From(config));
-        builder.Services.AddSingleton<Tracing.Api.Sessions.SessionEraser>();
-        builder.Services.AddSingleton(Tracing.Api.Sessions.RetentionOptions.From(config));
-        builder.Services.AddSingleton<Tracing.Api.Sessions.RetentionJob>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<Tracing.Api.Sessions.RetentionJob>());
+        builder.Services.AddTracingErasure(config);
         builder.Services.AddSingleton<Tracing.Api.Incidents.FixProposalWaiter>();
         builder.Services.AddSingleton<KeyIssuer>();
         builder.Services.AddTracingAccess(config, builder.Environment.ContentRootPath);

@@ -27,6 +27,9 @@ public sealed record TracingStoreSettings(string ConnectionString, bool RunDaemo
 {
     /// <summary>Model prices for computed cost (ADR 0020); the built-in defaults unless configured.</summary>
     public PriceTable Prices { get; init; } = PriceTable.Defaults;
+
+    /// <summary>The high-water agent's waits (ADR 0028); <c>Tracing:Daemon:*</c> in the hosts.</summary>
+    public Tracing.Projections.Daemon.DaemonTiming Daemon { get; init; } = new();
 }
 
 /// <summary>The Marten event store and document configuration: one place, one extension.</summary>
@@ -43,6 +46,7 @@ public static class StoreSetup
         services.AddSingleton(_ => dataSource); // a factory registration: the host disposes it (and its idle pooled connections) on shutdown
         services.AddSingleton(settings);
         services.AddSingleton<EventLog>();
+        services.AddSingleton<SetAppend>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<ProjectionProgress>();
         services.AddSingleton<SearchReader>();
@@ -56,6 +60,7 @@ public static class StoreSetup
         var marten = services.AddMarten(opts =>
         {
             opts.ConfigureTracing(dataSource, settings.Schema, settings.Prices);
+            settings.Daemon.ApplyTo(opts);
             // Only when configured (Tracing:DaemonLockId): Marten's high-water gap detection recognises its own leader
             // sessions by the lock ids it derives, and a non-default base id was seen to break that (ADR 0012).
             if (settings.DaemonLockId is { } lockId) opts.Projections.DaemonLockId = lockId;

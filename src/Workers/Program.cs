@@ -1,22 +1,5 @@
-using Tracing.Projections;
-using Tracing.Workers;
-using Tracing.Workers.Incidents;
-using Tracing.Workers.Projections;
-using Wolverine;
-using Wolverine.Marten;
+using Tracing.Workers.Hosting;
 
-// The background host: the async projection daemon (HotCold: one leader among all nodes) and the Wolverine
-// handlers (durable analysis triggers), without the HTTP API.
-var builder = Host.CreateApplicationBuilder(args);
-var cs = builder.Configuration["TRACING_DB"]
-    ?? throw new InvalidOperationException("Set TRACING_DB to a PostgreSQL connection string.");
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddTracingStore(new TracingStoreSettings(cs, RunDaemon: true, builder.Configuration["Tracing:Schema"] ?? "tracing",
-    builder.Configuration.GetValue<int?>("Tracing:DaemonLockId"))
-    { Prices = Tracing.Workers.Fleet.PricingSettings.From(builder.Configuration) })
-    .IntegrateWithWolverine();
-builder.Services.AddTracingAnalysis(builder.Configuration);
-builder.Services.AddTracingIncidents(builder.Configuration);
-builder.Services.AddTracingProjectionOperations(builder.Configuration, runDaemon: true);
-builder.UseWolverine(opts => opts.ConfigureTracing());
-await builder.Build().RunAsync();
+// The background host: the projection daemon (one leader among all nodes) and the work queues (analysis, fix agent,
+// regression runs), without the HTTP API; the same configuration code as the API host (ADR 0025).
+await WorkerHost.Build(args).RunAsync();

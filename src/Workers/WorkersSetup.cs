@@ -1,4 +1,6 @@
+using JasperFx;
 using JasperFx.Core;
+using Marten.Exceptions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tracing.Domain.Analysis;
@@ -31,6 +33,13 @@ public static class WorkersSetup
         opts.UseRuntimeCompilation();
         opts.Discovery.IncludeAssembly(typeof(WorkersSetup).Assembly);
         opts.Policies.UseDurableLocalQueues();
+        // Every handler that touches Marten runs in one transaction that Wolverine commits (with its outbox), so
+        // handlers return events and messages instead of saving.
+        opts.Policies.AutoApplyTransactions();
+        // The one optimistic-concurrency policy: a write that lost a race (stream version, or a document/unique key
+        // written meanwhile) runs again from a fresh read. Inline for InvokeAsync callers too (docs/adr/0023).
+        opts.OnException<ConcurrencyException>().Or<ConcurrentUpdateException>().Or<DocumentAlreadyExistsException>()
+            .RetryWithCooldown(5.Milliseconds(), 10.Milliseconds(), 20.Milliseconds(), 40.Milliseconds(), 80.Milliseconds(), 160.Milliseconds());
         opts.OnException<Exception>().RetryWithCooldown(100.Milliseconds(), 500.Milliseconds(), 2.Seconds())
             .Then.MoveToErrorQueue();
     }

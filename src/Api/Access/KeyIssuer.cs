@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Marten;
 using Tracing.Domain.Access;
 using Tracing.Domain.Audit;
-using Tracing.Projections.Audit;
 
 namespace Tracing.Api.Access;
 

@@ -16,7 +16,7 @@ public static class AnalysisEndpoints
     public static async Task<IResult> Analyze(string id, Caller caller, IMessageBus bus, AnalysisLimits limits, CancellationToken ct)
     {
         if (SessionScope.Check(caller, id, out var project) is { } denied) return denied;
-        var outcome = await bus.InvokeAsync<AnalysisOutcome>(
+        var outcome = await bus.InvokeForTenantAsync<AnalysisOutcome>(caller.WorkspaceId,
             new AnalyzeSession(caller.WorkspaceId, project, id, "on_demand", caller.Actor), ct);
         if (outcome.TooLarge)
             return Problems.Problem(413, "session-too-large", "Session too large to analyse",
@@ -46,7 +46,7 @@ public static class AnalysisEndpoints
         var (input, field, error) = ExternalAnalysisInput.Parse(doc!.RootElement);
         if (input is null) return Problems.Validation(field!, error!);
 
-        var outcome = await bus.InvokeAsync<AnalysisOutcome>(new RecordExternalAnalysis(caller.WorkspaceId, project, id,
+        var outcome = await bus.InvokeForTenantAsync<AnalysisOutcome>(caller.WorkspaceId, new RecordExternalAnalysis(caller.WorkspaceId, project, id,
             input.DetectorVersion, input.LastSeq, input.Findings, input.IncidentLinks, caller.Actor), ct);
         return outcome.Found
             ? TypedResults.Ok(AnalysisResponse.From(outcome.Analysis!, outcome.Recorded))

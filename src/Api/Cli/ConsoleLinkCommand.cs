@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Tracing.Api.ConsoleHost;
 using Tracing.Domain.Access;
 
@@ -9,23 +10,35 @@ namespace Tracing.Api.Cli;
 /// </summary>
 public static class ConsoleLinkCommand
 {
-    public static async Task<int> RunAsync(ConsoleSignIns links, IConfiguration config, string[] rest)
+    public static Command Build(CliContext context)
     {
-        var opts = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < rest.Length; i += 2) opts[rest[i]] = rest[i + 1];
-        var role = opts.GetValueOrDefault("--role", Roles.Member);
-        var subject = opts.GetValueOrDefault("--sub", "console-user");
-        var url = opts.GetValueOrDefault("--url") ?? FirstUrl(config["ASPNETCORE_URLS"] ?? Environment.GetEnvironmentVariable("TRACING_URLS"));
-        if (!opts.TryGetValue("--workspace", out var workspace) || !Membership.IsValidName(workspace) || !Roles.IsKnown(role) ||
-            !Membership.IsValidName(subject) || !Uri.TryCreate(url, UriKind.Absolute, out var baseAddress))
+        var workspace = CliOptions.Name("--workspace", "the workspace the user signs in to");
+        var role = CliOptions.Role(Roles.Member);
+        var subject = CliOptions.Name("--sub", "the user id (subject)", required: false, defaultValue: "console-user");
+        var url = new Option<Uri?>("--url")
         {
-            Console.Error.WriteLine("usage: console-link --workspace W [--role admin|member|viewer] [--sub SUBJECT] [--url BASE]");
-            return 2;
-        }
-        var code = await links.IssueAsync(workspace, role, subject, ConsoleSignIns.DefaultLifetime, CancellationToken.None);
-        Console.WriteLine($"workspace: {workspace}  role: {role}  user: {subject}  one use, valid {ConsoleSignIns.DefaultLifetime.TotalMinutes:0} min:");
-        Console.WriteLine(ConsoleSignIns.Link(baseAddress, code));
-        return 0;
+            Description = "the console's base address (default: the first of ASPNETCORE_URLS / TRACING_URLS, else http://127.0.0.1:4318)",
+            HelpName = "BASE",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Single().Value;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") return uri;
+                r.AddError($"--url '{text}' is not an absolute http(s) address");
+                return null;
+            },
+        };
+        var command = new Command("console-link", "Print a one-time web console sign-in link (15 min, one use).") { workspace, role, subject, url };
+        command.SetAction(async (parse, ct) =>
+        {
+            var links = (await context.ServicesAsync()).GetRequiredService<ConsoleSignIns>();
+            var baseAddress = parse.GetValue(url) ?? new Uri(FirstUrl(context.Configuration["ASPNETCORE_URLS"] ?? Environment.GetEnvironmentVariable("TRACING_URLS")));
+            var (ws, r, sub) = (parse.GetValue(workspace)!, parse.GetValue(role)!, parse.GetValue(subject)!);
+            var code = await links.IssueAsync(ws, r, sub, ConsoleSignIns.DefaultLifetime, ct);
+            context.Output.WriteLine($"workspace: {ws}  role: {r}  user: {sub}  one use, valid {ConsoleSignIns.DefaultLifetime.TotalMinutes:0} min:");
+            context.Output.WriteLine(ConsoleSignIns.Link(baseAddress, code));
+            return CliRunner.Ok;
+        });
+        return command;
     }
 
     private static string FirstUrl(string? urls) =>

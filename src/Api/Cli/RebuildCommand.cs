@@ -1,7 +1,11 @@
+using System.CommandLine;
+using Spectre.Console;
 using Tracing.Domain.Rebuilds;
 using Tracing.Projections;
 using Tracing.Projections.Rebuilds;
 using Tracing.Workers.Projections;
+
+using Tracing.Workers.Hosting;
 
 namespace Tracing.Api.Cli;
 
@@ -13,23 +17,30 @@ namespace Tracing.Api.Cli;
 /// </summary>
 public static class RebuildCommand
 {
-    public static async Task<int> RunAsync(IServiceProvider services, IConfiguration config, string[] rest, TextWriter output)
+    public static Command Build(CliContext context)
     {
-        var names = new List<string>();
-        for (var i = 0; i < rest.Length; i++)
+        var names = new Option<string[]>("--projection")
         {
-            if (rest[i] == "--projection" && i + 1 < rest.Length) names.Add(rest[++i]);
-            else { output.WriteLine($"unknown argument '{rest[i]}'"); return 2; }
-        }
+            Description = "an async projection to rebuild (repeat for several; default: all registered)", HelpName = "NAME",
+            DefaultValueFactory = _ => [],
+        };
+        var rebuild = new Command("rebuild", "Rebuild async projections blue/green while the API serves, following the progress.") { names };
+        rebuild.SetAction(async (parse, _) =>
+            await RunAsync(await context.ServicesAsync(), context.Configuration, parse.GetValue(names) ?? [], context.Output));
+        return new Command("projections", "The async projections (read models).") { rebuild };
+    }
+
+    public static async Task<int> RunAsync(IServiceProvider services, IConfiguration config, IReadOnlyList<string> names, TextWriter output)
+    {
         var settings = services.GetRequiredService<TracingStoreSettings>();
         var serving = await LeadershipProbe.IsHeldAsync(services.GetRequiredService<Npgsql.NpgsqlDataSource>(), settings.Schema, CancellationToken.None);
         var requests = services.GetRequiredService<RebuildRequests>();
-        var request = await requests.RequestAsync(names, $"cli:{Environment.UserName}", CancellationToken.None);
+        var request = await requests.RequestAsync(names.ToList(), $"cli:{Environment.UserName}", CancellationToken.None);
         if (request.Unknown.Count > 0)
         {
             output.WriteLine($"unknown async projection(s): {string.Join(", ", request.Unknown)}; registered: " +
                              string.Join(", ", services.GetRequiredService<AsyncProjectionCatalog>().All.Select(p => p.Name)));
-            return 2;
+            return CliRunner.UsageError;
         }
         var rebuild = request.Accepted ?? request.AlreadyActive!;
         output.WriteLine(request.Accepted is null
@@ -61,6 +72,17 @@ public static class RebuildCommand
 
     private static async Task<int> FollowAsync(RebuildRequests requests, string id, TextWriter output)
     {
+        var final = CliProgress.Interactive ? await FollowOnTerminalAsync(requests, id) : await FollowInLinesAsync(requests, id, output);
+        output.WriteLine(final.Status == RebuildStatus.Completed
+            ? $"rebuild {final.Id} completed on {final.Node} in {(final.FinishedAt - final.StartedAt)?.TotalSeconds:F1} s"
+            : $"rebuild {final.Id} {final.Status}: {final.Error}");
+        Summary(final, output);
+        return final.Status == RebuildStatus.Completed ? CliRunner.Ok : CliRunner.Failed;
+    }
+
+    /// <summary>Without a terminal (a log, a pipe): one line per projection whenever its progress changes.</summary>
+    private static async Task<ProjectionRebuild> FollowInLinesAsync(RebuildRequests requests, string id, TextWriter output)
+    {
         var shown = new Dictionary<string, string>();
         using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
         while (true)
@@ -73,15 +95,47 @@ public static class RebuildCommand
                 shown[p.Name] = line;
                 output.WriteLine(line);
             }
-            if (!r.IsActive)
-            {
-                output.WriteLine(r.Status == RebuildStatus.Completed
-                    ? $"rebuild {r.Id} completed on {r.Node} in {(r.FinishedAt - r.StartedAt)?.TotalSeconds:F1} s"
-                    : $"rebuild {r.Id} {r.Status}: {r.Error}");
-                return r.Status == RebuildStatus.Completed ? 0 : 1;
-            }
+            if (!r.IsActive) return r;
             await tick.WaitForNextTickAsync();
         }
+    }
+
+    /// <summary>On a terminal: a Spectre.Console bar per projection (events processed of the target, rate, phase).</summary>
+    private static Task<ProjectionRebuild> FollowOnTerminalAsync(RebuildRequests requests, string id) =>
+        CliProgress.Terminal().Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx =>
+            {
+                var bars = new Dictionary<string, ProgressTask>();
+                using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+                while (true)
+                {
+                    var r = await requests.GetAsync(id, CancellationToken.None) ?? throw new InvalidOperationException($"rebuild {id} vanished");
+                    foreach (var p in r.Projections)
+                    {
+                        if (!bars.TryGetValue(p.Name, out var bar)) bars[p.Name] = bar = ctx.AddTask(p.Name, maxValue: 1);
+                        bar.MaxValue = Math.Max(1, p.Target);
+                        bar.Value = Math.Min(p.Processed, bar.MaxValue);
+                        bar.Description = $"{p.Name,-16} {p.Phase,-9} {p.EventsPerSecond:N0} ev/s";
+                    }
+                    if (!r.IsActive) return r;
+                    await tick.WaitForNextTickAsync();
+                }
+            });
+
+    /// <summary>The summary: per projection, its phase, events processed and rate.</summary>
+    private static void Summary(ProjectionRebuild r, TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 120;
+        var table = new Table().Border(TableBorder.Simple).AddColumns("projection", "phase", "events", "target", "events/s");
+        foreach (var p in r.Projections)
+            table.AddRow(p.Name, p.Phase.ToString(), p.Processed.ToString("N0"), p.Target.ToString("N0"), p.EventsPerSecond.ToString("N0"));
+        console.Write(table);
     }
 
     /// <summary>A text progress bar: phase, processed of target, rate and ETA.</summary>

@@ -11,5 +11,3 @@ public sealed record EventInput(
 
 /// <summary>A batch of at most 1,000 events; valid events are accepted even when others are rejected.</summary>
 public sealed record EventBatchInput(IReadOnlyList<EventInput> Events);
-
-public sealed record CreateSessionInput(string? Id, string? Agent, string? Name, JsonElement? Metadata, DateTimeOffset? StartedAt);

@@ -21,7 +21,7 @@ public static class IncidentAccess
 
     public static IResult Ok(HttpContext http, Incident incident)
     {
-        http.Response.Headers.ETag = ETags.For(incident.StreamVersion, incident.Reopens);
+        http.Response.Headers.ETag = IncidentView.ETagOf(incident.Triage);
         return TypedResults.Ok(IncidentView.From(incident));
     }
 }

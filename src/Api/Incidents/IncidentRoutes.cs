@@ -1,12 +1,11 @@
+using Tracing.Api.Infrastructure;
 using Tracing.Api.Limits;
 using Tracing.Api.Access;
-using Tracing.Api.Audit;
-using Tracing.Api.Projects;
 using Tracing.Api.Sessions;
 
 namespace Tracing.Api.Incidents;
 
-/// <summary>Routes of the incidents feature (docs/adr/0008-incidents.md): incidents, fix agent, regression runs, agent config, audit log.</summary>
+/// <summary>Routes of the incidents feature (docs/adr/0008-incidents.md): incidents, fix agent, regression runs.</summary>
 public static class IncidentRoutes
 {
     public static void MapIncidents(this RouteGroupBuilder api)
@@ -54,24 +53,6 @@ public static class IncidentRoutes
             .WithName("GetRegressionRun").WithTags("Incidents")
             .WithSummary("A regression run: queued, running or completed, with per-session results and the verdict")
             .Produces<RegressionRunView>(200);
-
-        api.MapPut("/projects/{project_id}/agent-config", AgentConfigEndpoints.Put)
-            .RequireAuthorization(AccessSetup.Write)
-            .WithName("PutAgentConfig").WithTags("Incidents")
-            .WithSummary("Register the project's agent configuration text (text/plain, or JSON {\"content\"})")
-            .Produces<AgentConfigView>(200).ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
-
-        api.MapGet("/projects/{project_id}/agent-config", AgentConfigEndpoints.Get)
-            .RequireAuthorization(AccessSetup.Read)
-            .WithName("GetAgentConfig").WithTags("Incidents")
-            .WithSummary("The project's registered agent configuration")
-            .Produces<AgentConfigView>(200);
-
-        api.MapGet("/audit-logs", ListAuditLogsEndpoint.Handle)
-            .RequireAuthorization(AccessSetup.Read)
-            .WithName("ListAuditLogs").WithTags("Audit")
-            .WithSummary("Who changed what and when, newest first; filters action, target, actor, since; cursor-paged")
-            .Produces<Page<AuditView>>(200).ProducesProblem(422);
     }
 }
 

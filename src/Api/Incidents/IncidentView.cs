@@ -1,4 +1,5 @@
 using Tracing.Api.Infrastructure;
+using Tracing.Domain.Incidents;
 using Tracing.Projections.Incidents;
 
 namespace Tracing.Api.Incidents;
@@ -28,13 +29,16 @@ public sealed record IncidentView(
     DateTimeOffset UpdatedAt)
 {
     public static IncidentView From(Incident i) => new(
-        i.Id, i.ProjectId, i.Detector, i.Label, i.Title, i.Fingerprint, i.Status, i.Owner, i.Severity, i.Regressed,
-        i.RegressedAt, i.ResolvedAt, i.Occurrences, i.SessionsAffected, i.FirstSeenAt, i.LastSeenAt,
+        i.Id, i.ProjectId, i.Detector, i.Label, i.Title, i.Fingerprint, i.Triage.Status, i.Triage.Owner, i.Severity, i.Triage.Regressed,
+        i.Triage.RegressedAt, i.Triage.ResolvedAt, i.Occurrences, i.SessionsAffected, i.FirstSeenAt, i.LastSeenAt,
         i.Samples.Select(s => new IncidentSampleView(s.SessionId, s.CriticalStep, s.Summary, s.SeenAt)).ToList(),
-        i.FixProposal is { } f
+        i.Triage.FixProposal is { } f
             ? new FixProposalView(f.DispatchId, f.Status, f.Mode, f.Reason, f.Plan, f.Diff, f.ConfigSha256, f.RequestedBy, f.RequestedAt, f.ProposedAt)
             : null,
-        i.StreamVersion, ETags.For(i.StreamVersion, i.Reopens), i.UpdatedAt);
+        i.Triage.UserVersion, ETagOf(i.Triage), i.UpdatedAt);
+
+    /// <summary>User changes and regression reopens: both make a read-modify-write based on an older read stale.</summary>
+    public static string ETagOf(IncidentTriage t) => ETags.For(t.UserVersion, t.Reopens);
 }
 
 public sealed record IncidentSampleView(string SessionId, long CriticalStep, string Summary, DateTimeOffset SeenAt);

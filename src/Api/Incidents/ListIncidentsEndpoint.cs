@@ -41,8 +41,8 @@ public static class ListIncidentsEndpoint
         await using var session = store.QuerySession(caller.WorkspaceId);
         IQueryable<Incident> q = session.Query<Incident>().Where(x => x.Fingerprint != "");
         if (project is not null) q = q.Where(x => x.ProjectId == project);
-        if (status is not null) q = q.Where(x => x.Status == status);
-        if (owner is not null) q = q.Where(x => x.Owner == owner);
+        if (status is not null) q = q.Where(x => x.Triage.Status == status);
+        if (owner is not null) q = q.Where(x => x.Triage.Owner == owner);
         if (detector is not null) q = q.Where(x => x.Detector == detector);
         if (from is { } f) q = q.Where(x => x.LastSeenAt >= f);
 

@@ -1,3 +1,4 @@
+using Tracing.Domain;
 using System.Security.Cryptography;
 using Marten;
 using Tracing.Api.Access;
@@ -5,16 +6,15 @@ using Tracing.Api.Infrastructure;
 using Tracing.Domain.Audit;
 using Tracing.Domain.Regression;
 using Tracing.Domain.Sessions;
-using Tracing.Projections.Audit;
 using Tracing.Projections.Sessions;
 using Tracing.Workers.Incidents;
-using Wolverine.Marten;
+using Wolverine;
 
 namespace Tracing.Api.Incidents;
 
 /// <summary>
 /// POST /api/incidents/{id}/regression-runs (202 + Location) and GET .../regression-runs/{run_id}. The run document,
-/// its audit entry and the <see cref="RunRegression"/> message commit together (Marten outbox).
+/// its audit entry and the <see cref="RunRegression"/> message commit together (<see cref="StartRegressionRun"/>).
 /// </summary>
 public static class RegressionRunEndpoints
 {
@@ -23,9 +23,9 @@ public static class RegressionRunEndpoints
     public const int MaxSinceSessions = 200;
 
     public static async Task<IResult> Create(string id, HttpContext http, Caller caller, IDocumentStore store, TimeProvider clock,
-        RegressionOptions options, IServiceScopeFactory scopes, CancellationToken ct)
+        RegressionOptions options, IMessageBus bus, CancellationToken ct)
     {
-        await using var session = store.LightweightSession(caller.WorkspaceId);
+        await using var session = store.QuerySession(caller.WorkspaceId);
         var incident = await IncidentAccess.LoadVisibleAsync(session, caller, id, ct);
         if (incident is null) return IncidentAccess.NotFound(id);
 
@@ -68,16 +68,10 @@ public static class RegressionRunEndpoints
             AfterSince = request.Since, MinAfterSessions = options.MinAfterSessions, RequestedBy = caller.Actor, RequestedAt = now,
             UpdatedAt = now,
         };
-        session.Store(run);
-        session.Store(AuditEntries.New(now, incident.ProjectId, AuditActions.RegressionRunRequested, "regression_run:" + run.Id,
-            caller.Actor, before: null,
+        await bus.InvokeForTenantAsync(caller.WorkspaceId, new StartRegressionRun(run, AuditEntries.New(now, incident.ProjectId,
+            AuditActions.RegressionRunRequested, "regression_run:" + run.Id, caller.Actor, before: null,
             after: new { incident_id = id, status = run.Status, before_sessions = before.Count, after_sessions = after.Count },
-            RequestIds.For(http)));
-        using var scope = scopes.CreateScope();
-        var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
-        outbox.Enroll(session);
-        await outbox.PublishAsync(new RunRegression(caller.WorkspaceId, run.Id));
-        await session.SaveChangesAsync(ct);
+            RequestIds.For(http))), ct);
 
         http.Response.Headers.Location = Location(id, run.Id);
         return TypedResults.Json(RegressionRunView.From(run), statusCode: 202);

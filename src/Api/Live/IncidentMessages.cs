@@ -14,13 +14,27 @@ public static class IncidentMessages
 {
     public const string IncidentUpdated = "incident.updated";
 
+    // Field names come from the event records (snake_case, as the store writes them): a renamed event field renames
+    // the message field with it instead of silently sending nulls (IncidentMessageFieldsTests pins the names).
     private static readonly Dictionary<string, (string Change, string[] Fields)> Changes = new(StringComparer.Ordinal)
     {
-        [IncidentStoreSetup.StatusChangedAlias] = ("status", ["status", "previous_status", "actor", "at"]),
-        [IncidentStoreSetup.OwnerChangedAlias] = ("owner", ["owner", "previous_owner", "actor", "at"]),
-        [IncidentStoreSetup.FixDispatchedAlias] = ("fix_agent_dispatched", ["dispatch_id", "actor", "at"]),
-        [IncidentStoreSetup.FixProposedAlias] = ("fix_proposed", ["dispatch_id", "mode", "reason", "at"]),
+        [IncidentStoreSetup.StatusChangedAlias] = ("status", Fields(nameof(IncidentStatusChanged.Status),
+            nameof(IncidentStatusChanged.PreviousStatus), nameof(IncidentStatusChanged.Actor), nameof(IncidentStatusChanged.At))),
+        [IncidentStoreSetup.OwnerChangedAlias] = ("owner", Fields(nameof(IncidentOwnerChanged.Owner),
+            nameof(IncidentOwnerChanged.PreviousOwner), nameof(IncidentOwnerChanged.Actor), nameof(IncidentOwnerChanged.At))),
+        [IncidentStoreSetup.FixDispatchedAlias] = ("fix_agent_dispatched", Fields(nameof(FixAgentDispatched.DispatchId),
+            nameof(FixAgentDispatched.Actor), nameof(FixAgentDispatched.At))),
+        [IncidentStoreSetup.FixProposedAlias] = ("fix_proposed", Fields(nameof(FixProposed.DispatchId), nameof(FixProposed.Mode),
+            nameof(FixProposed.Reason), nameof(FixProposed.At))),
+        [IncidentStoreSetup.RegressedAlias] = ("regressed", Fields(nameof(IncidentRegressed.SessionId), nameof(IncidentRegressed.Actor),
+            nameof(IncidentRegressed.At))),
     };
+
+    /// <summary>The stored (and sent) name of each event field.</summary>
+    public static string[] Fields(params string[] properties) => [.. properties.Select(JsonNamingPolicy.SnakeCaseLower.ConvertName)];
+
+    /// <summary>The change names and fields each incident event type produces (for tests and docs).</summary>
+    public static IReadOnlyDictionary<string, (string Change, string[] Fields)> ByEventType => Changes;
 
     public static bool IsIncidentEvent(string eventType) => Changes.ContainsKey(eventType);
 

@@ -44,8 +44,7 @@ public static class StreamMessages
                 yield return new StreamMessage(row.Position, row.Tenant, project, session, seq, EventAppended, type, row.Json);
                 if (type == EventTypes.SessionEnded)
                 {
-                    var status = SessionStatus.FromEndedStatus(
-                        e.TryGetProperty("payload", out var p) ? EventFacts.Str(p, "status") : null);
+                    var status = SessionEnd.SessionStatusAfter(e.TryGetProperty("payload", out var p) ? p : default);
                     yield return Updated(row, project, session, seq, status) with { Ordinal = 1 };
                 }
                 break;

@@ -40,8 +40,9 @@ public static class ExportTracesEndpoint
         }
         catch (Exception ex) when (LostRace.Is(ex))
         {
-            // Every optimistic retry lost to concurrent exports into the same session: throttling, not a failure.
-            // OTLP clients retry a 503 with Retry-After; what was committed before is reported as duplicates then.
+            // Appends wait on the session's stream lock instead of racing (ADR 0027), so this is a backstop: a write that
+            // still lost a race is throttling, not a failure. OTLP clients retry a 503 with Retry-After; what was
+            // committed before is reported as duplicates then.
             request.HttpContext.Response.Headers.RetryAfter = "1";
             return Problems.Problem(503, "contention", "Session busy",
                 "Concurrent exports into the same session kept winning the race; nothing more was stored. Retry after 1 s.");

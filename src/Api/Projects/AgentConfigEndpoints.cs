@@ -5,7 +5,6 @@ using Tracing.Api.Access;
 using Tracing.Api.Infrastructure;
 using Tracing.Domain.Audit;
 using Tracing.Domain.Incidents;
-using Tracing.Projections.Audit;
 
 namespace Tracing.Api.Projects;
 

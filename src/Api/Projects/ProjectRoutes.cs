@@ -42,5 +42,17 @@ public static class ProjectRoutes
             .WithName("RevokeKey").WithTags("Projects")
             .WithSummary("Revoke an API key of the caller's workspace (admin console token); effective on every node within 10 s")
             .Produces(204);
+
+        api.MapPut("/projects/{project_id}/agent-config", AgentConfigEndpoints.Put)
+            .RequireAuthorization(AccessSetup.Write)
+            .WithName("PutAgentConfig").WithTags("Incidents")
+            .WithSummary("Register the project's agent configuration text (text/plain, or JSON {\"content\"})")
+            .Produces<AgentConfigView>(200).ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
+
+        api.MapGet("/projects/{project_id}/agent-config", AgentConfigEndpoints.Get)
+            .RequireAuthorization(AccessSetup.Read)
+            .WithName("GetAgentConfig").WithTags("Incidents")
+            .WithSummary("The project's registered agent configuration")
+            .Produces<AgentConfigView>(200);
     }
 }

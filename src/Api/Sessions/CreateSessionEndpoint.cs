@@ -58,3 +58,6 @@ public static class CreateSessionEndpoint
             : Problems.Conflict($"Trace session '{sessionId}' already exists with different content.");
     }
 }
+
+/// <summary>The OpenAPI shape of the create-session body (<see cref="CreateSessionEndpoint"/> parses it strictly).</summary>
+public sealed record CreateSessionInput(string? Id, string? Agent, string? Name, System.Text.Json.JsonElement? Metadata, DateTimeOffset? StartedAt);

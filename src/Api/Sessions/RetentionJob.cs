@@ -54,7 +54,8 @@ public sealed class RetentionJob(IDocumentStore store, SessionEraser eraser, Ret
                 due = (await query.Query<SessionHead>().Where(h => h.ProjectId == rule.Project && h.CreatedAt < cutoff)
                     .OrderBy(h => h.CreatedAt).Take(options.BatchSize).Select(h => h.SessionId).ToListAsync(ct)).ToList();
             foreach (var id in due)
-                if (await eraser.EraseAsync(rule.Workspace, rule.Project, id, Actor, null, ct) is not null) erased++;
+                // A session the daemon has not folded yet (Behind) stays for the next round.
+                if ((await eraser.EraseAsync(rule.Workspace, rule.Project, id, Actor, null, ct)).Status == ErasureStatus.Erased) erased++;
         }
         return erased;
     }

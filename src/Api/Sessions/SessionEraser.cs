@@ -1,46 +1,95 @@
 using Marten;
+using Npgsql;
 using Tracing.Api.Artifacts;
+using Tracing.Domain.Analysis;
 using Tracing.Domain.Artifacts;
 using Tracing.Domain.Audit;
+using Tracing.Domain.Incidents;
 using Tracing.Domain.Sessions;
+using Tracing.Projections;
 using Tracing.Projections.Analysis;
-using Tracing.Projections.Audit;
+using Tracing.Projections.Events;
+using Tracing.Projections.Fleet;
 using Tracing.Projections.Sessions;
 
 namespace Tracing.Api.Sessions;
 
-/// <summary>
-/// Erases one session: its event stream (Marten's <c>DeleteSingleEventStreamAsync</c>, a hard delete of the stream's
-/// events and stream row, not archiving), its read models (head, summary, analysis), its artifact records and the
-/// artifact objects no other record shares, with an audit entry saying who asked (ADR 0015). Events go first, so an
-/// interrupted erasure is finished by asking again (the head is still there to find).
-/// </summary>
-public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, TimeProvider clock)
-{
-    public sealed record Erased(int Artifacts, int ObjectsRemoved);
+/// <summary>What an erasure did: <see cref="ErasureStatus.Behind"/> means nothing was touched, ask again later.</summary>
+public enum ErasureStatus { Erased, NotFound, Behind }
 
-    public async Task<Erased?> EraseAsync(string workspace, string project, string sessionId, string actor, string? requestId,
+public sealed record ErasureResult(ErasureStatus Status, int Artifacts = 0, int ObjectsRemoved = 0);
+
+/// <summary>
+/// Erases one session (ADR 0015, 0033). First it waits until every async projection has folded the session's last
+/// event, so no daemon batch in flight can write a read model back after the erasure. Then one transaction removes
+/// the event stream (the same two statements as Marten's <c>DeleteSingleEventStreamAsync</c>, inside our transaction so
+/// the erasure is all or nothing), the head, summary and analysis, the artifact records, the session's share of the
+/// fleet read model (search rows, rollups), appends <see cref="IncidentSessionErased"/> to every incident that counted
+/// the session, and writes the audit entry. Artifact objects no record in any workspace shares go last.
+/// </summary>
+public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, ProjectionProgress progress,
+    NpgsqlDataSource dataSource, TracingStoreSettings settings, ErasureOptions options, TimeProvider clock)
+{
+    private const int PageSize = 1000;
+    private const int MaxAttempts = 3;
+
+    public async Task<ErasureResult> EraseAsync(string workspace, string project, string sessionId, string actor, string? requestId,
         CancellationToken ct)
     {
         var key = SessionIds.StreamKey(project, sessionId);
-        List<Artifact> artifacts;
-        await using (var query = store.QuerySession(workspace))
+        for (var attempt = 1; ; attempt++)
         {
-            if (await query.LoadAsync<SessionHead>(key, ct) is null) return null;
-            artifacts = (await query.Query<Artifact>().Where(a => a.ProjectId == project && a.SessionId == sessionId).ToListAsync(ct)).ToList();
+            var (version, sequence) = await StreamEndAsync(workspace, key, ct);
+            if (version == 0) return new ErasureResult(ErasureStatus.NotFound);
+            if (!await DaemonPassedAsync(sequence, ct)) return new ErasureResult(ErasureStatus.Behind);
+            var erased = await EraseFoldedAsync(workspace, project, sessionId, key, version, actor, requestId, ct);
+            if (erased is not null) return erased;
+            // Events arrived after the wait (a late append, the automatic analysis): wait for the daemon again.
+            if (attempt >= MaxAttempts) return new ErasureResult(ErasureStatus.Behind);
         }
+    }
 
-        await store.Advanced.Clean.DeleteSingleEventStreamAsync(key, workspace, ct);
-
+    /// <summary>
+    /// Erases the stream as of <paramref name="version"/>, which the daemon has folded. The stream row stays locked
+    /// (<c>FetchForExclusiveWriting</c>) until the commit, so no append slips in between the check and the delete;
+    /// null when the stream moved past <paramref name="version"/> before the lock was taken.
+    /// </summary>
+    private async Task<ErasureResult?> EraseFoldedAsync(string workspace, string project, string sessionId, string key, long version,
+        string actor, string? requestId, CancellationToken ct)
+    {
+        var s = settings.Schema;
+        var fleet = new FleetErasure(s, settings.Prices, workspace, key);
+        var incidents = new SortedSet<string>(StringComparer.Ordinal);
+        List<Artifact> artifacts;
         var now = clock.GetUtcNow();
         await using (var session = store.LightweightSession(workspace))
         {
+            var stream = await session.Events.FetchForExclusiveWriting<SessionHead>(key, ct);
+            if (stream.Aggregate is null) return new ErasureResult(ErasureStatus.NotFound);
+            if (stream.CurrentVersion != version) return null;
+            // Page through the stream (a long session is never held whole): the fleet share and the incidents it fed.
+            for (long from = 1; ; from += PageSize)
+            {
+                var page = await session.Events.FetchStreamAsync(key, from + PageSize - 1, null, from, ct);
+                fleet.Fold(page);
+                foreach (var e in page)
+                    if (e.Data is AnalysisCompleted a)
+                        foreach (var f in FindingObserved.From(a)) incidents.Add(f.IncidentId);
+                if (page.Count < PageSize) break;
+            }
+            artifacts = (await session.Query<Artifact>().Where(a => a.ProjectId == project && a.SessionId == sessionId).ToListAsync(ct)).ToList();
+
+            session.QueueSqlCommand($"delete from {s}.mt_events where stream_id = ? and tenant_id = ?", key, workspace);
+            session.QueueSqlCommand($"delete from {s}.mt_streams where id = ? and tenant_id = ?", key, workspace);
             session.Delete<SessionHead>(key);
             session.Delete<SessionSummary>(key);
             session.Delete<AnalysisView>(key);
             foreach (var a in artifacts) session.Delete(a);
+            fleet.QueueRemoval(session, project, sessionId);
+            foreach (var incident in incidents)
+                session.Events.Append(IncidentIds.StreamKey(project, incident), new IncidentSessionErased(incident, project, sessionId, actor, now));
             session.Store(AuditEntries.New(now, project, AuditActions.TraceDeleted, "trace:" + sessionId, actor,
-                before: new { artifacts = artifacts.Count }, after: null, requestId));
+                before: new { artifacts = artifacts.Count, incidents = incidents.Count }, after: null, requestId));
             await session.SaveChangesAsync(ct);
         }
 
@@ -53,6 +102,41 @@ public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, 
             var stillUsed = await check.Query<Artifact>().Where(a => a.AnyTenant() && a.StoragePath == path).AnyAsync(ct);
             if (!stillUsed && await objects.DeleteAsync(path, ct)) removed++;
         }
-        return new Erased(artifacts.Count, removed);
+        return new ErasureResult(ErasureStatus.Erased, artifacts.Count, removed);
     }
+
+    /// <summary>The stream's version and the global sequence of its last event (0, 0 when there is no stream).</summary>
+    private async Task<(long Version, long Sequence)> StreamEndAsync(string workspace, string key, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            $"select coalesce(max(version), 0), coalesce(max(seq_id), 0) from {settings.Schema}.mt_events where stream_id = $1 and tenant_id = $2");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = key });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = workspace });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetInt64(0), r.GetInt64(1));
+    }
+
+    /// <summary>
+    /// Waits (bounded by <see cref="ErasureOptions.WaitSeconds"/>) until the slowest async projection has passed
+    /// <paramref name="sequence"/>. A poll of one small query: the daemon may run on another node, so there is no
+    /// in-process signal to wait on.
+    /// </summary>
+    private async Task<bool> DaemonPassedAsync(long sequence, CancellationToken ct)
+    {
+        var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(options.WaitSeconds);
+        while (true)
+        {
+            if ((await progress.MeasureAsync(ct)).Slowest >= sequence) return true;
+            if (clock.GetUtcNow() >= deadline) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), clock, ct);
+        }
+    }
+}
+
+/// <summary><c>Tracing:Erasure:WaitSeconds</c> (15): how long an erasure waits for the daemon before answering 503.</summary>
+public sealed record ErasureOptions(int WaitSeconds)
+{
+    public static ErasureOptions From(IConfiguration config) =>
+        new(Math.Max(0, config.GetValue("Tracing:Erasure:WaitSeconds", 15)));
 }

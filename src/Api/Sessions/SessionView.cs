@@ -1,3 +1,4 @@
+using Tracing.Api.Infrastructure;
 using System.Text.Json;
 using Tracing.Projections.Sessions;
 
@@ -34,5 +35,3 @@ public sealed record SessionView(
         h.SessionId, h.ProjectId, h.Agent, h.Name, h.Metadata, h.Status, null, 0, h.LastSeq, 0, 0,
         h.StartedAt, h.CreatedAt, null, null, 0, 0, 0m);
 }
-
-public sealed record Page<T>(IReadOnlyList<T> Data, string? NextCursor);

@@ -1,3 +1,4 @@
+using Tracing.Domain.Sessions;
 using System.Text.Json;
 
 namespace Tracing.Domain.Events;
@@ -7,7 +8,6 @@ namespace Tracing.Domain.Events;
 public static class PayloadRules
 {
     private static readonly HashSet<string> FinishReasons = ["stop", "length", "content_filter", "tool_call", "error"];
-    private static readonly HashSet<string> EndedStatuses = ["ok", "error", "cancelled"];
 
     public static string? Check(string type, JsonElement p) => type switch
     {
@@ -17,7 +17,7 @@ public static class PayloadRules
         EventTypes.ToolResult => Str(p, "tool") ?? Str(p, "call_id") ?? Bool(p, "ok") ?? Error(p),
         EventTypes.AgentStep => Int(p, "step"),
         EventTypes.Error => Str(p, "type") ?? Str(p, "message"),
-        EventTypes.SessionEnded => Enum(p, "status", EndedStatuses) ?? Str(p, "reason"),
+        EventTypes.SessionEnded => Enum(p, SessionEnd.StatusField, SessionEnd.Statuses) ?? Str(p, SessionEnd.ReasonField),
         _ => null,
     };
 
@@ -52,7 +52,7 @@ public static class PayloadRules
         Present(p, name, out var v) && (v.ValueKind != JsonValueKind.Number || v.GetDouble() < 0)
             ? $"{prefix}{name} must be a non-negative number" : null;
 
-    private static string? Enum(JsonElement p, string name, HashSet<string> allowed, string prefix = "payload.") =>
+    private static string? Enum(JsonElement p, string name, IReadOnlySet<string> allowed, string prefix = "payload.") =>
         Present(p, name, out var v) && (v.ValueKind != JsonValueKind.String || !allowed.Contains(v.GetString()!))
             ? $"{prefix}{name} must be one of: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}" : null;
 }

@@ -63,7 +63,7 @@ public static class FleetFold
 
         if (e.Type == EventTypes.SessionEnded)
         {
-            var failed = SessionStatus.FromEndedStatus(EventFacts.Str(e.Payload, "status")) == SessionStatus.Failed;
+            var failed = SessionEnd.SessionStatusAfter(e.Payload) == SessionStatus.Failed;
             var touched = Dims(tenant, s, e.ReceivedAt, batch, null, null)
                 .Concat(s.Models.Select(x => batch.At(tenant, s.ProjectId, RollupDims.Model, x, e.ReceivedAt)))
                 .Concat(s.Tools.Select(x => batch.At(tenant, s.ProjectId, RollupDims.Tool, x, e.ReceivedAt)));

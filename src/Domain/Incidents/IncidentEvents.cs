@@ -23,3 +23,11 @@ public sealed record FixAgentDispatched(
 public sealed record FixProposed(
     string IncidentId, string ProjectId, string DispatchId, string Mode, string? Reason,
     string Plan, string Diff, string ConfigSha256, string Actor, DateTimeOffset At);
+
+/// <summary>
+/// A resolved incident was seen again in a session that had not shown it before: it reopens (status open, flagged
+/// regressed). Appended by the analysis that saw it, in the same transaction, so no reader sees the recurrence
+/// without the reopen (docs/adr/0024-incident-regressed-event.md).
+/// </summary>
+public sealed record IncidentRegressed(
+    string IncidentId, string ProjectId, string SessionId, string Actor, DateTimeOffset At);

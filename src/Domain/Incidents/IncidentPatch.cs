@@ -9,6 +9,11 @@ namespace Tracing.Domain.Incidents;
 public sealed record IncidentPatch(bool SetsStatus, string? Status, bool SetsOwner, string? Owner)
 {
     public const int MaxOwnerLength = 200;
+    public const string StatusField = "status";
+    public const string OwnerField = "owner";
+
+    /// <summary>The members a patch may hold: the parser's rule and the OpenAPI schema's test (OpenApiRequestSchemas).</summary>
+    public static readonly IReadOnlyList<string> Fields = [StatusField, OwnerField];
 
     public sealed record Problem(string Field, string Message);
 
@@ -22,19 +27,19 @@ public sealed record IncidentPatch(bool SetsStatus, string? Status, bool SetsOwn
         {
             switch (p.Name)
             {
-                case "status":
+                case StatusField:
                     if (p.Value.ValueKind != JsonValueKind.String || !IncidentStatus.IsValid(p.Value.GetString()))
                         return (null, new Problem("status", "status must be one of: " + string.Join(", ", IncidentStatus.All)));
                     (setsStatus, status) = (true, p.Value.GetString());
                     break;
-                case "owner":
+                case OwnerField:
                     if (p.Value.ValueKind == JsonValueKind.Null) { (setsOwner, owner) = (true, null); break; }
                     if (p.Value.ValueKind != JsonValueKind.String) return (null, new Problem("owner", "owner must be a string or null"));
                     if (OwnerProblem(p.Value.GetString()!) is { } why) return (null, new Problem("owner", why));
                     (setsOwner, owner) = (true, p.Value.GetString()!.Trim());
                     break;
                 default:
-                    return (null, new Problem(p.Name, $"'{p.Name}' cannot be patched; allowed fields: status, owner"));
+                    return (null, new Problem(p.Name, $"'{p.Name}' cannot be patched; allowed fields: {string.Join(", ", Fields)}"));
             }
         }
         return (new IncidentPatch(setsStatus, status, setsOwner, owner), null);

@@ -11,13 +11,17 @@ public sealed record RegressionRequest(IReadOnlyList<string>? SessionIds, DateTi
 {
     public const int MaxSessions = 100;
 
+    /// <summary>The body's members and those of <c>after</c>: the parser's rule and the OpenAPI schema's test.</summary>
+    public static readonly IReadOnlyList<string> Fields = ["after"];
+    public static readonly IReadOnlyList<string> AfterFields = ["session_ids", "since"];
+
     public static (RegressionRequest? Request, string? Field, string? Error) Parse(JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object) return (null, "$", "the body must be a JSON object");
         JsonElement? after = null;
         foreach (var p in body.EnumerateObject())
         {
-            if (p.Name != "after") return (null, p.Name, $"unknown field '{p.Name}'; expected: after");
+            if (!Fields.Contains(p.Name)) return (null, p.Name, $"unknown field '{p.Name}'; expected: after");
             after = p.Value;
         }
         if (after is not { ValueKind: JsonValueKind.Object } a)

@@ -10,7 +10,7 @@ public static class FilterParser
     {
         if (f.ValueKind != JsonValueKind.Object) return Fail(at, "a filter must be an object {\"column\", \"operator\", \"value\"}");
         foreach (var p in f.EnumerateObject())
-            if (p.Name is not ("column" or "operator" or "value")) return Fail($"{at}.{p.Name}", $"unknown filter field '{p.Name}'");
+            if (!SearchRequestParser.FilterFields.Contains(p.Name)) return Fail($"{at}.{p.Name}", $"unknown filter field '{p.Name}'");
         if (!f.TryGetProperty("column", out var c) || c.ValueKind != JsonValueKind.String)
             return Fail($"{at}.column", "column is required (a string)");
         var name = c.GetString()!;

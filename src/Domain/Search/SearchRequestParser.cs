@@ -12,7 +12,10 @@ public sealed record SearchError(string Field, string Message);
 /// </summary>
 public static class SearchRequestParser
 {
-    private static readonly HashSet<string> Known = ["project_id", "since", "until", "filters", "sort", "order", "limit", "cursor"];
+    /// <summary>The body's members, in order: the parser's rule and the OpenAPI schema's test (OpenApiRequestSchemas).</summary>
+    public static readonly IReadOnlyList<string> Fields = ["project_id", "since", "until", "filters", "sort", "order", "limit", "cursor"];
+    public static readonly IReadOnlyList<string> FilterFields = ["column", "operator", "value"];
+    private static readonly HashSet<string> Known = [.. Fields];
 
     public static (SearchQuery? Query, SearchError? Error) Parse(JsonElement body)
     {

@@ -13,9 +13,23 @@ namespace Tracing.Projections.Fleet;
 /// additive upserts of the hourly rollups and latency bins. The daemon commits them with its progress in one
 /// transaction, so each event counts exactly once.
 /// </summary>
-public sealed class FleetProjection(string schema, PriceTable prices) : IProjection
+public sealed class FleetProjection : JasperFx.Events.Projections.ProjectionBase, IProjection
 {
-    public const string Name = "Fleet";
+    public const string ProjectionName = "Fleet";
+
+    private readonly string schema;
+    private readonly PriceTable prices;
+
+    public FleetProjection(string schema, PriceTable prices)
+    {
+        this.schema = schema;
+        this.prices = prices;
+        Name = ProjectionName;
+        // The event types it folds (ADR 0028): the daemon's loader then asks PostgreSQL for these rows only
+        // (type = any(...)), so analysis and incident events are never read, deserialised or handed to this shard.
+        IncludeType<SessionStarted>();
+        IncludeType<TraceEventRecorded>();
+    }
 
     public async Task ApplyAsync(IDocumentOperations ops, IReadOnlyList<IEvent> events, CancellationToken ct)
     {

@@ -13,7 +13,7 @@ public static class FleetStoreSetup
         opts.Schema.For<FleetSession>().MultiTenanted();
         // An ordinary async projection: the daemon runs it, `./tracing projections rebuild` finds it by its registration,
         // and a rebuild empties its tables and session state first.
-        opts.Projections.Add(new FleetProjection(schema, prices), ProjectionLifecycle.Async, FleetProjection.Name, o =>
+        opts.Projections.Add(new FleetProjection(schema, prices), ProjectionLifecycle.Async, FleetProjection.ProjectionName, o =>
         {
             // Bigger batches mean fewer upserts of the same rollup rows (each one a new row version) at the same event count.
             o.BatchSize = 2000;

@@ -5,10 +5,10 @@ namespace Tracing.Projections.Incidents;
 /// <summary>
 /// The incident read model: one failure (project, fingerprint) across sessions, with its triage state. Folded from
 /// analyses (through <see cref="FindingObserved"/>) and from the incident's own stream, in log order, by
-/// <see cref="IncidentProjection"/>. The fold methods are pure and shared with the PATCH endpoint, which computes
-/// its answer with the same code the projection will run (docs/adr/0008-incidents.md).
+/// <see cref="IncidentProjection"/>. The triage part is <see cref="IncidentTriage"/>, the same fold the inline write
+/// model runs (docs/adr/0008-incidents.md, docs/adr/0024-incident-regressed-event.md).
 /// </summary>
-public sealed class Incident
+public sealed partial class Incident
 {
     public const int MaxSamples = 5;
     public const int MaxTitle = 200;
@@ -20,13 +20,11 @@ public sealed class Incident
     public string Label { get; set; } = "";
     public string Title { get; set; } = "";
     public string Severity { get; set; } = IncidentSeverity.Medium;
-    public string Status { get; set; } = IncidentStatus.Open;
-    public string? Owner { get; set; }
-    public bool Regressed { get; set; }
-    /// <summary>How often a regression reopened the incident: part of the ETag, as it changes the status without an event.</summary>
-    public int Reopens { get; set; }
-    public DateTimeOffset? RegressedAt { get; set; }
-    public DateTimeOffset? ResolvedAt { get; set; }
+    /// <summary>
+    /// The fold of the incident's own stream (status, owner, regressions, fix agent), with the methods the inline write
+    /// model uses: the PATCH answer swaps in the write model's fresh copy instead of replaying events.
+    /// </summary>
+    public IncidentTriage Triage { get; set; } = new();
     public long Occurrences { get; set; }
     public int SessionsAffected { get; set; }
     public decimal MaxConfidence { get; set; }
@@ -38,19 +36,16 @@ public sealed class Incident
     public List<IncidentSample> Samples { get; set; } = [];
     /// <summary>Every affected session with its finding count, sorted by id (ordinal): the once-per-session rule.</summary>
     public List<SessionOccurrences> Sessions { get; set; } = [];
-    /// <summary>
-    /// The version of the incident's own stream folded so far: the ETag. Not named "Version": Marten would fill that
-    /// with its own aggregate version, which counts the analyses too.
-    /// </summary>
-    public long StreamVersion { get; set; }
-    public FixProposalState? FixProposal { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
-    public static Incident Start(string incidentId, string projectId) => new() { Id = incidentId, ProjectId = projectId };
+    public static Incident Start(string incidentId, string projectId) => new()
+    {
+        Id = incidentId, ProjectId = projectId, Triage = IncidentTriage.Start(IncidentIds.StreamKey(projectId, incidentId), incidentId, projectId),
+    };
 
     /// <summary>
     /// A recorded analysis of one session found this fingerprint. A session counts once: a re-analysis replaces its
-    /// count instead of adding to it. A resolved incident seen in a session it has not counted yet reopens as regressed.
+    /// count instead of adding to it. A regression reopen is its own event (<see cref="IncidentRegressed"/>), not a side effect here.
     /// </summary>
     public void Observe(FindingObserved f)
     {
@@ -58,6 +53,7 @@ public sealed class Incident
         {
             Fingerprint = f.Fingerprint;
             Title = TitleFor(f);
+            TitleSessionId = f.SessionId;
             FirstSeenAt = f.AnalyzedAt;
         }
         Detector = f.Detector;
@@ -72,13 +68,6 @@ public sealed class Incident
         {
             Sessions.Insert(~at, new SessionOccurrences(f.SessionId, f.Count));
             Occurrences += f.Count;
-            if (Status == IncidentStatus.Resolved)
-            {
-                Status = IncidentStatus.Open;
-                Regressed = true;
-                Reopens++;
-                RegressedAt = f.AnalyzedAt;
-            }
         }
         SessionsAffected = Sessions.Count;
         MaxConfidence = Math.Max(MaxConfidence, f.Confidence);
@@ -92,46 +81,20 @@ public sealed class Incident
         Touch(f.AnalyzedAt);
     }
 
-    public void Apply(IncidentStatusChanged e, long version)
+    /// <summary>An event of the incident's own stream, folded by <see cref="IncidentTriage"/>.</summary>
+    public void ApplyTriage(object data, long version)
     {
-        Status = e.Status;
-        if (e.Status == IncidentStatus.Resolved)
-        {
-            ResolvedAt = e.At;
-            Regressed = false;
-        }
-        Stamp(e.ProjectId, version, e.At);
+        Triage.Apply(data, version);
+        if (Triage.ChangedAt is { } at) Touch(at);
     }
 
-    public void Apply(IncidentOwnerChanged e, long version)
+    /// <summary>This read model with the triage part replaced by a fresher fold of the same stream (the write model).</summary>
+    public Incident WithTriage(IncidentTriage triage)
     {
-        Owner = e.Owner;
-        Stamp(e.ProjectId, version, e.At);
-    }
-
-    public void Apply(FixAgentDispatched e, long version)
-    {
-        FixProposal = new FixProposalState { DispatchId = e.DispatchId, Status = "pending", RequestedBy = e.Actor, RequestedAt = e.At };
-        Stamp(e.ProjectId, version, e.At);
-    }
-
-    public void Apply(FixProposed e, long version)
-    {
-        var requested = FixProposal?.DispatchId == e.DispatchId ? FixProposal : null;
-        FixProposal = new FixProposalState
-        {
-            DispatchId = e.DispatchId, Status = "proposed", Mode = e.Mode, Reason = e.Reason, Plan = e.Plan,
-            Diff = e.Diff, ConfigSha256 = e.ConfigSha256, RequestedBy = requested?.RequestedBy, RequestedAt = requested?.RequestedAt,
-            ProposedAt = e.At,
-        };
-        Stamp(e.ProjectId, version, e.At);
-    }
-
-    private void Stamp(string projectId, long version, DateTimeOffset at)
-    {
-        if (ProjectId.Length == 0) ProjectId = projectId;
-        StreamVersion = Math.Max(StreamVersion, version);
-        Touch(at);
+        if (triage.Version < Triage.Version) return this;
+        Triage = triage;
+        if (triage.ChangedAt is { } at) Touch(at);
+        return this;
     }
 
     private void Touch(DateTimeOffset at)
@@ -152,20 +115,4 @@ public sealed record SessionOccurrences(string SessionId, int Count)
 {
     public static readonly IComparer<SessionOccurrences> ById =
         Comparer<SessionOccurrences>.Create((a, b) => string.CompareOrdinal(a.SessionId, b.SessionId));
-}
-
-/// <summary>The latest fix agent request and its answer.</summary>
-public sealed class FixProposalState
-{
-    public string DispatchId { get; set; } = "";
-    /// <summary><c>pending</c> until the runner answers, then <c>proposed</c>.</summary>
-    public string Status { get; set; } = "pending";
-    public string? Mode { get; set; }
-    public string? Reason { get; set; }
-    public string? Plan { get; set; }
-    public string? Diff { get; set; }
-    public string? ConfigSha256 { get; set; }
-    public string? RequestedBy { get; set; }
-    public DateTimeOffset? RequestedAt { get; set; }
-    public DateTimeOffset? ProposedAt { get; set; }
 }

@@ -22,6 +22,8 @@ public sealed partial class IncidentProjection : MultiStreamProjection<Incident,
         Identity<IncidentOwnerChanged>(e => e.IncidentId);
         Identity<FixAgentDispatched>(e => e.IncidentId);
         Identity<FixProposed>(e => e.IncidentId);
+        Identity<IncidentRegressed>(e => e.IncidentId);
+        Identity<IncidentSessionErased>(e => e.IncidentId);
     }
 
     public Incident Create(FindingObserved f)
@@ -33,21 +35,21 @@ public sealed partial class IncidentProjection : MultiStreamProjection<Incident,
 
     public void Apply(FindingObserved f, Incident incident) => incident.Observe(f);
 
-    public Incident Create(IEvent<IncidentStatusChanged> e) => With(Incident.Start(e.Data.IncidentId, e.Data.ProjectId), i => i.Apply(e.Data, e.Version));
-    public void Apply(IEvent<IncidentStatusChanged> e, Incident incident) => incident.Apply(e.Data, e.Version);
+    public Incident Create(IEvent<IncidentStatusChanged> e) => Triage(null, e, e.Data.IncidentId, e.Data.ProjectId);
+    public Incident Apply(IEvent<IncidentStatusChanged> e, Incident incident) => Triage(incident, e, "", "");
+    public Incident Create(IEvent<IncidentOwnerChanged> e) => Triage(null, e, e.Data.IncidentId, e.Data.ProjectId);
+    public Incident Apply(IEvent<IncidentOwnerChanged> e, Incident incident) => Triage(incident, e, "", "");
+    public Incident Create(IEvent<IncidentRegressed> e) => Triage(null, e, e.Data.IncidentId, e.Data.ProjectId);
+    public Incident Apply(IEvent<IncidentRegressed> e, Incident incident) => Triage(incident, e, "", "");
+    public Incident Create(IEvent<FixAgentDispatched> e) => Triage(null, e, e.Data.IncidentId, e.Data.ProjectId);
+    public Incident Apply(IEvent<FixAgentDispatched> e, Incident incident) => Triage(incident, e, "", "");
+    public Incident Create(IEvent<FixProposed> e) => Triage(null, e, e.Data.IncidentId, e.Data.ProjectId);
+    public Incident Apply(IEvent<FixProposed> e, Incident incident) => Triage(incident, e, "", "");
 
-    public Incident Create(IEvent<IncidentOwnerChanged> e) => With(Incident.Start(e.Data.IncidentId, e.Data.ProjectId), i => i.Apply(e.Data, e.Version));
-    public void Apply(IEvent<IncidentOwnerChanged> e, Incident incident) => incident.Apply(e.Data, e.Version);
-
-    public Incident Create(IEvent<FixAgentDispatched> e) => With(Incident.Start(e.Data.IncidentId, e.Data.ProjectId), i => i.Apply(e.Data, e.Version));
-    public void Apply(IEvent<FixAgentDispatched> e, Incident incident) => incident.Apply(e.Data, e.Version);
-
-    public Incident Create(IEvent<FixProposed> e) => With(Incident.Start(e.Data.IncidentId, e.Data.ProjectId), i => i.Apply(e.Data, e.Version));
-    public void Apply(IEvent<FixProposed> e, Incident incident) => incident.Apply(e.Data, e.Version);
-
-    private static Incident With(Incident i, Action<Incident> apply)
+    private static Incident Triage(Incident? incident, IEvent e, string incidentId, string projectId)
     {
-        apply(i);
-        return i;
+        incident ??= Incident.Start(incidentId, projectId);
+        incident.ApplyTriage(e.Data, e.Version);
+        return incident;
     }
 }

@@ -13,6 +13,8 @@ public static class IncidentStoreSetup
     public const string OwnerChangedAlias = "incident_owner_changed";
     public const string FixDispatchedAlias = "incident_fix_dispatched";
     public const string FixProposedAlias = "incident_fix_proposed";
+    public const string RegressedAlias = "incident_regressed";
+    public const string SessionErasedAlias = "incident_session_erased";
 
     public static void ConfigureIncidents(this StoreOptions opts)
     {
@@ -20,6 +22,8 @@ public static class IncidentStoreSetup
         opts.Events.MapEventType<IncidentOwnerChanged>(OwnerChangedAlias);
         opts.Events.MapEventType<FixAgentDispatched>(FixDispatchedAlias);
         opts.Events.MapEventType<FixProposed>(FixProposedAlias);
+        opts.Events.MapEventType<IncidentRegressed>(RegressedAlias);
+        opts.Events.MapEventType<IncidentSessionErased>(SessionErasedAlias);
 
         opts.Schema.For<IncidentTriage>().MultiTenanted();
         opts.Projections.Add<IncidentTriageProjection>(ProjectionLifecycle.Inline);

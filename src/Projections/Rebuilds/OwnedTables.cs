@@ -15,7 +15,7 @@ public sealed record OwnedTables(string Projection, IReadOnlyList<string> Tables
     /// <summary>Every projection that owns such storage; the registered-projections test fails if one is left out.</summary>
     public static readonly IReadOnlyList<OwnedTables> All =
     [
-        new(FleetProjection.Name, FleetTables.All, [typeof(FleetSession)], FleetTables.EnsureAsync),
+        new(FleetProjection.ProjectionName, FleetTables.All, [typeof(FleetSession)], FleetTables.EnsureAsync),
     ];
 
     public static OwnedTables? For(string projection) =>

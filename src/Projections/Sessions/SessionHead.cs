@@ -48,6 +48,6 @@ public sealed partial class SessionHeadProjection : SingleStreamProjection<Sessi
     {
         head.LastSeq = e.Seq;
         if (e.Type == EventTypes.SessionEnded)
-            head.Status = SessionStatus.FromEndedStatus(EventFacts.Str(e.Payload, "status"));
+            head.Status = SessionEnd.SessionStatusAfter(e.Payload);
     }
 }

@@ -61,7 +61,7 @@ public sealed partial class SessionSummaryProjection : SingleStreamProjection<Se
         s.CostUsd += cost;
         if (e.Type == EventTypes.SessionEnded)
         {
-            s.Status = SessionStatus.FromEndedStatus(EventFacts.Str(e.Payload, "status"));
+            s.Status = SessionEnd.SessionStatusAfter(e.Payload);
             s.EndReason = EventFacts.Str(e.Payload, "reason");
         }
     }

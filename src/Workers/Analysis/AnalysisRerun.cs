@@ -18,23 +18,28 @@ public sealed record RerunReport(int Sessions, int Recorded, TimeSpan Elapsed, s
 /// </summary>
 public sealed class AnalysisRerun(IDocumentStore store, SessionAnalyzer analyzer)
 {
-    public async Task<RerunReport> RunAsync(RerunScope scope, CancellationToken ct)
+    /// <param name="progress">Sessions done of the total in scope, after each one (the CLI's progress bar).</param>
+    public async Task<RerunReport> RunAsync(RerunScope scope, CancellationToken ct, IProgress<(int Done, int Total)>? progress = null)
     {
         var watch = Stopwatch.StartNew();
-        int sessions = 0, recorded = 0;
+        var todo = new List<(string Workspace, SessionHead Head)>();
         foreach (var workspace in await WorkspacesAsync(scope, ct))
         {
             await using var query = store.QuerySession(workspace);
             IQueryable<SessionHead> heads = query.Query<SessionHead>();
             if (scope.ProjectId is not null) heads = heads.Where(h => h.ProjectId == scope.ProjectId);
             if (scope.Since is { } since) heads = heads.Where(h => h.CreatedAt >= since);
-            foreach (var head in await heads.OrderBy(h => h.CreatedAt).ToListAsync(ct))
-            {
-                var outcome = await analyzer.AnalyzeAsync(
-                    new AnalyzeSession(workspace, head.ProjectId, head.SessionId, "rerun", "operator"), ct);
-                sessions++;
-                if (outcome.Recorded) recorded++;
-            }
+            todo.AddRange((await heads.OrderBy(h => h.CreatedAt).ToListAsync(ct)).Select(h => (workspace, h)));
+        }
+        int sessions = 0, recorded = 0;
+        progress?.Report((0, todo.Count));
+        foreach (var (workspace, head) in todo)
+        {
+            var outcome = await analyzer.AnalyzeAsync(
+                new AnalyzeSession(workspace, head.ProjectId, head.SessionId, "rerun", "operator"), ct);
+            sessions++;
+            if (outcome.Recorded) recorded++;
+            progress?.Report((sessions, todo.Count));
         }
         return new RerunReport(sessions, recorded, watch.Elapsed, analyzer.Detectors.Version);
     }

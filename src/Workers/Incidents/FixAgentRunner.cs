@@ -1,10 +1,8 @@
 using Marten;
 using Microsoft.Extensions.Logging;
-using Tracing.Domain.Audit;
+using Wolverine;
 using Tracing.Domain.Fixes;
 using Tracing.Domain.Incidents;
-using Tracing.Projections;
-using Tracing.Projections.Audit;
 using Tracing.Projections.Incidents;
 
 namespace Tracing.Workers.Incidents;
@@ -15,15 +13,15 @@ public sealed record ProposeFix(string WorkspaceId, string ProjectId, string Inc
 /// <summary>
 /// Asks the configured model for a plan and a unified diff against the project's agent configuration, keeps the
 /// answer only if its diff applies cleanly (<see cref="UnifiedDiff"/>), and otherwise falls back to the rule for the
-/// detector. Records <see cref="FixProposed"/> on the incident stream with an audit entry, once per dispatch.
+/// detector. The model is asked once; recording the answer is its own command (<see cref="RecordFixProposal"/>), so a
+/// lost race retries the append, never the paid model call.
 /// </summary>
-public sealed class FixAgentRunner(IDocumentStore store, FixModelClient model, FixProposalSignal signal, TimeProvider clock,
+public sealed class FixAgentRunner(IDocumentStore store, FixModelClient model, FixProposalSignal signal,
     ILogger<FixAgentRunner> logger)
 {
     public const string Actor = "fix-agent";
-    private const int MaxAttempts = 5;
 
-    public async Task RunAsync(ProposeFix msg, CancellationToken ct)
+    public async Task RunAsync(ProposeFix msg, IMessageBus bus, CancellationToken ct)
     {
         Incident? incident;
         AgentConfig? config;
@@ -39,29 +37,9 @@ public sealed class FixAgentRunner(IDocumentStore store, FixModelClient model, F
         var (mode, reason, plan) = await ProposeAsync(incident, text, ct);
         logger.LogInformation("Fix proposal for {Incident}: {Mode} {Reason}", msg.IncidentId, mode, reason);
 
-        var key = IncidentIds.StreamKey(msg.ProjectId, msg.IncidentId);
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var session = store.LightweightSession(msg.WorkspaceId);
-            var stream = await session.Events.FetchForWriting<IncidentTriage>(key, ct);
-            if (stream.Aggregate is null || !stream.Aggregate.PendingDispatches.Contains(msg.DispatchId)) return; // answered already
-            var now = clock.GetUtcNow();
-            stream.AppendOne(new FixProposed(msg.IncidentId, msg.ProjectId, msg.DispatchId, mode, reason, plan.Plan, plan.Diff,
-                AgentConfig.Hash(text), Actor, now));
-            session.Store(AuditEntries.New(now, msg.ProjectId, AuditActions.FixProposed, "incident:" + msg.IncidentId, Actor,
-                before: new { dispatch_id = msg.DispatchId, status = "pending" },
-                after: new { dispatch_id = msg.DispatchId, status = "proposed", mode, reason }));
-            try
-            {
-                await session.SaveChangesAsync(ct);
-                signal.Notify();
-                return;
-            }
-            catch (Exception ex) when (attempt < MaxAttempts && LostRace.Is(ex))
-            {
-                // A triage change landed meanwhile: append on the newer stream.
-            }
-        }
+        await bus.InvokeForTenantAsync(msg.WorkspaceId, new RecordFixProposal(msg.ProjectId, msg.IncidentId, msg.DispatchId, mode, reason,
+            plan.Plan, plan.Diff, AgentConfig.Hash(text)), ct);
+        signal.Notify();
     }
 
     private async Task<(string Mode, string? Reason, FixPlan Plan)> ProposeAsync(Incident incident, string config, CancellationToken ct)
@@ -88,5 +66,5 @@ public sealed class FixAgentRunner(IDocumentStore store, FixModelClient model, F
 
 public static class ProposeFixHandler
 {
-    public static Task Handle(ProposeFix msg, FixAgentRunner runner, CancellationToken ct) => runner.RunAsync(msg, ct);
+    public static Task Handle(ProposeFix msg, FixAgentRunner runner, IMessageBus bus, CancellationToken ct) => runner.RunAsync(msg, bus, ct);
 }

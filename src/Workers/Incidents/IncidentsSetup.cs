@@ -7,7 +7,8 @@ namespace Tracing.Workers.Incidents;
 /// <summary>Incidents in the background: fix agent and regression runs (docs/adr/0008-incidents.md).</summary>
 public static class IncidentsSetup
 {
-    public static IServiceCollection AddTracingIncidents(this IServiceCollection services, IConfiguration config)
+    /// <param name="runBackground">Whether this node works on regression runs (and so looks for abandoned ones).</param>
+    public static IServiceCollection AddTracingIncidents(this IServiceCollection services, IConfiguration config, bool runBackground = true)
     {
         var fix = new FixAgentOptions();
         config.GetSection("Tracing:FixAgent").Bind(fix);
@@ -22,7 +23,7 @@ public static class IncidentsSetup
         services.AddSingleton<SessionReplayer>();
         services.AddSingleton<RegressionRunner>();
         services.TryAddSingleton<IRegressionRunListener, NoRegressionRunListener>();
-        services.AddHostedService<RegressionRunRecovery>();
+        if (runBackground) services.AddHostedService<RegressionRunRecovery>();
         return services;
     }
 }

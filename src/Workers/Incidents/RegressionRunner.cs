@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Tracing.Domain.Audit;
 using Tracing.Domain.Regression;
 using Tracing.Projections;
-using Tracing.Projections.Audit;
 
 namespace Tracing.Workers.Incidents;
 

@@ -61,11 +61,11 @@ public sealed class ComputedCost(AppFixture app)
         var prices = OwnPrice(client.Workspace);
         var greenSchema = GreenStore.SchemaFor(AppFixture.Schema);
         await using var dataSource = new NpgsqlDataSourceBuilder(AppFixture.ConnectionString).Build();
-        await OwnedTables.For(FleetProjection.Name)!.EnsureAsync(dataSource, greenSchema, default);
-        using (var green = GreenStore.Build(dataSource, AppFixture.Schema, FleetProjection.Name, prices))
+        await OwnedTables.For(FleetProjection.ProjectionName)!.EnsureAsync(dataSource, greenSchema, default);
+        using (var green = GreenStore.Build(dataSource, AppFixture.Schema, FleetProjection.ProjectionName, prices))
         {
             using var daemon = await green.BuildProjectionDaemonAsync();
-            await daemon.RebuildProjectionAsync(FleetProjection.Name + GreenStore.NameSuffix, TimeSpan.FromMinutes(2), default);
+            await daemon.RebuildProjectionAsync(FleetProjection.ProjectionName + GreenStore.NameSuffix, TimeSpan.FromMinutes(2), default);
         }
         try
         {
@@ -105,11 +105,10 @@ public sealed class ComputedCost(AppFixture app)
         return hit.GetProperty("cost").GetDecimal();
     }
 
-    private static async Task RebuildWithAsync(PriceTable prices)
+    private async Task RebuildWithAsync(PriceTable prices)
     {
         await using var dataSource = new NpgsqlDataSourceBuilder(AppFixture.ConnectionString).Build();
         using var store = DocumentStore.For(opts => opts.ConfigureTracing(dataSource, AppFixture.Schema, prices));
-        using var daemon = await store.BuildProjectionDaemonAsync();
-        await daemon.RebuildProjectionAsync(FleetProjection.Name, TimeSpan.FromMinutes(2), default);
+        await app.RebuildAloneAsync(store, FleetProjection.ProjectionName);
     }
 }

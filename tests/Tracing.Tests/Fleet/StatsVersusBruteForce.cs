@@ -113,8 +113,7 @@ public sealed class StatsVersusBruteForce(AppFixture app)
         }
 
         await AssertAllGroupsAsync();
-        using (var daemon = await app.Host.Services.GetRequiredService<IDocumentStore>().BuildProjectionDaemonAsync())
-            await daemon.RebuildProjectionAsync(FleetProjection.Name, TimeSpan.FromMinutes(2), default);
+        await app.RebuildAloneAsync(FleetProjection.ProjectionName);
         await AssertAllGroupsAsync();
     }
 

@@ -85,6 +85,8 @@ public sealed class FixAgent(AppFixture app)
             b.UseSetting("Tracing:Schema", AppFixture.Schema);
             b.UseSetting("Logging:LogLevel:Default", "Warning");
             b.UseSetting("Tracing:FixAgent:BaseUrl", model.BaseUrl);
+            // Its own work queues: the shared host (no model) must not take this node's fix-agent calls (ADR 0025).
+            b.UseSetting("Tracing:Workers:Queues", "fix_" + Guid.NewGuid().ToString("N")[..12]);
             b.UseSetting("Tracing:FixAgent:ApiKey", SecretKey);
             b.UseSetting("Tracing:FixAgent:Model", ModelName);
             b.UseSetting("Tracing:FixAgent:TimeoutSeconds", "5");
@@ -140,6 +142,8 @@ public sealed class FixAgent(AppFixture app)
             b.UseSetting("Tracing:Schema", AppFixture.Schema);
             b.UseSetting("Logging:LogLevel:Default", "Warning");
             b.UseSetting("Tracing:FixAgent:BaseUrl", model.BaseUrl);
+            // Its own work queues: the shared host (no model) must not take this node's fix-agent calls (ADR 0025).
+            b.UseSetting("Tracing:Workers:Queues", "fix_" + Guid.NewGuid().ToString("N")[..12]);
             b.UseSetting("Tracing:FixAgent:Model", ModelName);
             b.UseSetting("Tracing:FixAgent:TimeoutSeconds", "30");
             b.UseSetting("Tracing:FixAgent:WaitSeconds", "3");

@@ -34,8 +34,7 @@ public sealed class RebuildingIncidents(AppFixture app)
         var incremental = await SnapshotAsync();
         Assert.Contains("\"Regressed\":true", incremental);
 
-        using var daemon = await store.BuildProjectionDaemonAsync();
-        await daemon.RebuildProjectionAsync("Incident", TimeSpan.FromMinutes(2), default);
+        await app.RebuildAloneAsync("Incident");
 
         Assert.Equal(incremental, await SnapshotAsync());
     }

@@ -99,7 +99,7 @@ public sealed class ExportingFromTheSdk(AppFixture app)
                 child.SetTag("gen_ai.operation.name", "execute_tool");
                 child.SetTag("gen_ai.tool.name", "lookup");
             }
-            Assert.True(await exporter.FlushAsync());
+            Assert.True(await exporter.FlushAsync(), string.Join(" | ", exporter.Answers));
             var early = await client.ReadAll(traceId);
             Assert.Equal(["tool.call", "tool.result"], early.Select(e => e.GetProperty("type").GetString()));
             Assert.Equal(rootSpan, early[0].GetProperty("parent_span_id").GetString());

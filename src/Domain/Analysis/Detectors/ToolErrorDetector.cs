@@ -1,3 +1,4 @@
+using Tracing.Domain.Sessions;
 using Tracing.Domain.Events;
 using static Tracing.Domain.Analysis.Summaries;
 
@@ -19,7 +20,7 @@ public sealed class ToolErrorDetector : IDetector
     public IEnumerable<Finding> Detect(AnalysisInput input)
     {
         var events = input.Events;
-        var endedOk = events.Any(e => e.Type == EventTypes.SessionEnded && EventFacts.Str(e.Payload, "status") == "ok");
+        var endedOk = events.Any(e => SessionEnd.EndsWith(e, SessionEnd.Ok));
         var lastActivity = LastActivityIndex(events);
         var consumed = new HashSet<long>();
 

@@ -1,3 +1,4 @@
+using Tracing.Domain.Sessions;
 using Tracing.Domain.Events;
 using static Tracing.Domain.Analysis.Summaries;
 
@@ -15,12 +16,12 @@ public static class UnhandledErrorDetector
 
     public static IEnumerable<Finding> Detect(AnalysisInput input, IReadOnlyList<Finding> earlier)
     {
-        var end = input.Events.FirstOrDefault(e => e.Type == EventTypes.SessionEnded && EventFacts.Str(e.Payload, "status") == "error");
+        var end = input.Events.FirstOrDefault(e => SessionEnd.EndsWith(e, SessionEnd.Error));
         if (end is null || earlier.Any(f => f.CriticalStep < end.Seq)) yield break;
 
         var errors = input.Events.Where(e => e.Type == EventTypes.Error && e.Seq < end.Seq).ToList();
         var first = errors.Count > 0 ? ErrorInfo.Of(errors[0]) : null;
-        var reason = EventFacts.Str(end.Payload, "reason");
+        var reason = EventFacts.Str(end.Payload, SessionEnd.ReasonField);
         yield return new Finding(Name, EndedWithError, errors.Count > 0 ? 0.8m : 0.7m,
             errors.Count > 0 ? errors[0].Seq : end.Seq, [.. errors.Select(e => e.Seq), end.Seq],
             Fingerprint.Of(Name, first?.TypeKey, FingerprintNormalizer.Normalize(first?.Message), FingerprintNormalizer.Normalize(reason)),

@@ -1,6 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Tracing.Projections;
 
-namespace Tracing.Api;
+namespace Tracing.Workers.Hosting;
 
 /// <summary>Configuration: TRACING_DB (a PostgreSQL connection string), Tracing:Schema, Tracing:RunBackground, Tracing:DaemonLockId (Marten's daemon lock id; projection leadership itself is a per-schema lock, ADR 0029).</summary>
 public static class TracingSettings
@@ -10,7 +11,11 @@ public static class TracingSettings
         var cs = config["TRACING_DB"] ?? config.GetConnectionString("tracing")
             ?? throw new InvalidOperationException("Set TRACING_DB to a PostgreSQL connection string (./tracing run does it for you).");
         return new TracingStoreSettings(cs, runDaemon, config["Tracing:Schema"] ?? "tracing", config.GetValue<int?>("Tracing:DaemonLockId"))
-            { Prices = Tracing.Workers.Fleet.PricingSettings.From(config) };
+            {
+                Prices = Tracing.Workers.Fleet.PricingSettings.From(config),
+                Daemon = new Tracing.Projections.Daemon.DaemonTiming(
+                    config.GetValue("Tracing:Daemon:SlowPollMilliseconds", 250), config.GetValue("Tracing:Daemon:StaleGapMilliseconds", 1000)),
+            };
     }
 
     public static bool RunBackground(IConfiguration config) => config.GetValue("Tracing:RunBackground", true);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Tracing.Api.Infrastructure;
+namespace Tracing.Domain.Incidents;
 
 /// <summary>
 /// Strong ETags over a version and a change counter the version does not cover (for incidents: reopens by regression),

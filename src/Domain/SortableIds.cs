@@ -1,4 +1,4 @@
-namespace Tracing.Domain.Audit;
+namespace Tracing.Domain;
 
 /// <summary>
 /// Ids that sort by creation time: prefix + 16 hex of UTC ticks (100 ns) + 6 random hex, fixed width, so ordinal order

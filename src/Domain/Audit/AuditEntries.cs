@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Tracing.Domain.Audit;
 
-namespace Tracing.Projections.Audit;
+namespace Tracing.Domain.Audit;
 
 /// <summary>Builds audit entries; the caller stores them in the session that carries the change (one transaction).</summary>
 public static class AuditEntries

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Tracing.Api.Events;
+using Tracing.Domain.Events;
+using Tracing.Domain.Sessions;
+using Tracing.Projections;
+using Tracing.Projections.Events;
+using Tracing.Projections.Sessions;
+using Tracing.Tests.Support;
+using Xunit;
+
+namespace Tracing.Tests.Events;
+
+/// <summary>
+/// The set-based append writes into Marten's tables with our own SQL (ADR 0027). On a schema that Marten itself
+/// creates (as a migration does), its rows must be what Marten reads back and appends after: the events, the stream
+/// version, the inline SessionHead.
+/// </summary>
+public sealed class SetAppendOnMartenSchema : IAsyncLifetime
+{
+    private const string Schema = "tracing_setappend";
+    private const string Workspace = "ws-set";
+    private const string StreamKey = "proj/s1";
+    private NpgsqlDataSource _dataSource = null!;
+    private DocumentStore _store = null!;
+    private EventAppender _appender = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Database.DropSchemaAsync(AppFixture.ConnectionString, Schema);
+        _dataSource = new NpgsqlDataSourceBuilder(AppFixture.ConnectionString).Build();
+        _store = DocumentStore.For(opts => opts.ConfigureTracing(_dataSource, Schema));
+        await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await TraceEventIndex.EnsureAsync(_dataSource, Schema);
+        var settings = new TracingStoreSettings(AppFixture.ConnectionString, RunDaemon: false, Schema);
+        var scopes = new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
+        _appender = new EventAppender(_store, new EventLog(_dataSource, settings), new SetAppend(_dataSource, settings),
+            TimeProvider.System, scopes);
+
+        await using var session = _store.LightweightSession(Workspace);
+        session.Events.StartStream<SessionHead>(StreamKey, new SessionStarted("s1", Workspace, "proj", "agent", null, null,
+            null, DateTimeOffset.UnixEpoch, "test", "hash"));
+        await session.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _store.Dispose();
+        await Database.DropSchemaAsync(AppFixture.ConnectionString, Schema);
+        await _dataSource.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task marten_reads_the_set_append_back_and_appends_after_it()
+    {
+        var first = await _appender.AppendAsync(Workspace, StreamKey, "s1", [Ev(0, 1), Ev(1, 2), Ev(2, 3)], [], default);
+        Assert.True(first.SessionFound);
+        Assert.Equal([1L, 2, 3], first.Outcome!.Accepted.Select(e => e.Seq));
+
+        // Marten's own append after ours (seq 4, an id of Marten's): the stream version we advanced is the one it expects.
+        await using (var session = _store.LightweightSession(Workspace))
+        {
+            var stream = await session.Events.FetchForWriting<SessionHead>(StreamKey);
+            Assert.Equal(3, stream.Aggregate!.LastSeq);
+            var e = Ev(0, 4);
+            stream.AppendOne(new TraceEventRecorded("s1", 4, e.IdempotencyKey, e.Type, null, null, null, e.Payload,
+                DateTimeOffset.UnixEpoch, e.ContentHash));
+            await session.SaveChangesAsync();
+        }
+
+        var retry = await _appender.AppendAsync(Workspace, StreamKey, "s1", [Ev(0, 3), Ev(1, 5)], [], default);
+        Assert.Equal([5L], retry.Outcome!.Accepted.Select(e => e.Seq));
+        Assert.Equal(1, retry.Outcome.Duplicates);
+
+        await using var query = _store.QuerySession(Workspace);
+        var events = await query.Events.FetchStreamAsync(StreamKey);
+        Assert.Equal([1L, 2, 3, 4, 5, 6], events.Select(e => e.Version));
+        Assert.Equal([1L, 2, 3, 4, 5], events.Skip(1).Select(e => ((TraceEventRecorded)e.Data).Seq));
+        Assert.True(events.Zip(events.Skip(1)).All(p => p.First.Sequence < p.Second.Sequence), "global sequence follows the version");
+        Assert.All(events.Skip(1).Where(e => ((TraceEventRecorded)e.Data).Seq != 4), e => Assert.Equal(EventIdentity.EventId(Workspace, StreamKey, ((TraceEventRecorded)e.Data).IdempotencyKey), e.Id));
+        Assert.Equal(5, ((TraceEventRecorded)events[^1].Data).Payload.GetProperty("n").GetInt32());
+        Assert.Equal(6, (await query.Events.FetchStreamStateAsync(StreamKey))!.Version);
+        Assert.Equal(5, (await query.LoadAsync<SessionHead>(StreamKey))!.LastSeq);
+    }
+
+    [Fact]
+    public async Task server_assigned_seqs_follow_the_last_one_and_a_retried_export_is_a_duplicate()
+    {
+        await _appender.AppendAsync(Workspace, StreamKey, "s1", [Ev(0, 7)], [], default);
+        IncomingEvent[] spans = [Ev(0, 0, "otlp:a"), Ev(1, 0, "otlp:b")];
+
+        var stored = await _appender.AppendAtNextAsync(Workspace, StreamKey, "s1", spans, default);
+        var again = await _appender.AppendAtNextAsync(Workspace, StreamKey, "s1", spans, default);
+
+        Assert.Equal([8L, 9], stored.Outcome!.Accepted.Select(e => e.Seq));
+        Assert.Empty(again.Outcome!.Accepted);
+        Assert.Equal(2, again.Outcome.Duplicates);
+        await using var query = _store.QuerySession(Workspace);
+        var events = await query.Events.FetchStreamAsync(StreamKey);
+        Assert.Equal([7L, 8, 9], events.Skip(1).Select(e => ((TraceEventRecorded)e.Data).Seq));
+        Assert.Equal(9, (await query.LoadAsync<SessionHead>(StreamKey))!.LastSeq);
+    }
+
+    [Fact]
+    public async Task an_unknown_session_is_not_found_and_nothing_is_written()
+    {
+        var result = await _appender.AppendAsync(Workspace, "proj/none", "none", [Ev(0, 1)], [], default);
+        Assert.False(result.SessionFound);
+        var rows = await Database.QueryAsync($"select count(*) from {Schema}.mt_events where stream_id = 'proj/none'", r => r.GetInt64(0));
+        Assert.Equal(0, rows[0]);
+    }
+
+    private static IncomingEvent Ev(int index, long seq, string? key = null)
+    {
+        var payload = JsonDocument.Parse($"{{\"n\":{seq}}}").RootElement;
+        key ??= EventIdentity.DefaultIdempotencyKey("s1", seq);
+        return new IncomingEvent(index, seq, key, "agent.step", null, null, null, payload,
+            EventIdentity.ContentHash(key.StartsWith("otlp") ? 0 : seq, "agent.step", payload));
+    }
+}
