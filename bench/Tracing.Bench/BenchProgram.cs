@@ -14,6 +14,8 @@ public static class BenchProgram
     {
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        // ./tracing soak: the long-run command (issue 17, ADR 0030), its own flags.
+        if (args is ["soak", .. var soak]) return await Soak.SoakProgram.RunAsync(soak, Console.Out, Console.Error, cts.Token);
         return await RunAsync(args, Console.Out, Console.Error, cts.Token);
     }
 

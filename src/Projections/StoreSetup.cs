@@ -74,8 +74,11 @@ public static class StoreSetup
             // Only when configured (Tracing:DaemonLockId): Marten's high-water gap detection recognises its own leader
             // sessions by the lock ids it derives, and a non-default base id was seen to break that (ADR 0012).
             if (settings.DaemonLockId is { } lockId) opts.Projections.DaemonLockId = lockId;
+            // The daemon runs, but not hosted by Marten: the node holding our leadership lock runs it (below).
+            if (settings.RunDaemon) opts.Projections.AsyncMode = DaemonMode.ExternallyManaged;
         });
-        if (settings.RunDaemon) marten.AddAsyncDaemon(DaemonMode.HotCold);
+        // No Marten-run daemon (no HotCold): the node that holds our session-level leadership lock builds and runs it
+        // (Tracing.Workers.Projections.ProjectionLeadership, ADR 0029), so no lock of Marten's holds a snapshot open.
         return marten;
     }
 

@@ -4,7 +4,7 @@ using Tracing.Projections;
 
 namespace Tracing.Workers.Hosting;
 
-/// <summary>Configuration: TRACING_DB (a PostgreSQL connection string), Tracing:Schema, Tracing:RunBackground, Tracing:DaemonLockId (Marten's HotCold lock id; set a distinct one per installation sharing a database).</summary>
+/// <summary>Configuration: TRACING_DB (a PostgreSQL connection string), Tracing:Schema, Tracing:RunBackground, Tracing:DaemonLockId (Marten's daemon lock id; projection leadership itself is a per-schema lock, ADR 0029).</summary>
 public static class TracingSettings
 {
     public static TracingStoreSettings Store(IConfiguration config, bool runDaemon)

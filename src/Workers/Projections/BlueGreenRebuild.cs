@@ -15,7 +15,7 @@ public sealed record GreenProgress(long Processed, long Target);
 /// shard resumes from the green copy's position. Run only by the projection leader's RebuildRunner.
 /// </summary>
 public sealed class BlueGreenRebuild(NpgsqlDataSource dataSource, TracingStoreSettings settings, ShardControl control,
-    AsyncProjectionCatalog catalog, Marten.Events.Daemon.Coordination.IProjectionCoordinator coordinator,
+    AsyncProjectionCatalog catalog, ProjectionLeadership leadership,
     SupervisionOptions options, ILogger<BlueGreenRebuild> log)
 {
     public async Task RunAsync(AsyncProjection projection, Func<string, GreenProgress, Task> report, CancellationToken ct)
@@ -34,22 +34,22 @@ public sealed class BlueGreenRebuild(NpgsqlDataSource dataSource, TracingStoreSe
             finally { await reporting.CancelAsync(); await reporter; }
         }
 
-        // The switch: Marten's coordinator is paused (its restart logic too, so nothing restarts the served shard under
-        // us); the green copy takes the events appended meanwhile; tables and progression swap in one transaction;
+        // The switch: the leader's daemon is paused (and the supervisor holds off, so nothing restarts the served shard
+        // under us); the green copy takes the events appended meanwhile; tables and progression swap in one transaction;
         // resuming restarts every shard from its stored progression. Readers keep reading throughout.
         var all = catalog.All.SelectMany(p => p.Shards).ToArray();
         control.Hold(all);
         try
         {
             await report("switching", await MeasureAsync(greenShards, ct));
-            await coordinator.PauseAsync();
+            await leadership.PauseAsync();
             try
             {
                 await daemon.CatchUpAsync(timeout, ct);
                 await TableSwap.SwapAsync(dataSource, settings.Schema, projection, ct);
                 log.LogInformation("Rebuilt projection {Projection}: green copy switched in", projection.Name);
             }
-            finally { await coordinator.ResumeAsync(); }
+            finally { await leadership.ResumeAsync(); }
         }
         finally { control.Release(all); }
         await report("done", await MeasureAsync(projection.Shards.ToArray(), ct));

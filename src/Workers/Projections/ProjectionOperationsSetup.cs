@@ -18,7 +18,9 @@ public static class ProjectionOperationsSetup
         services.AddSingleton<ProjectionMetrics>();
         if (!runDaemon) return services;
         services.AddSingleton<LeaderDaemon>();
-        services.AddSingleton<LeaderBeacon>();
+        services.AddSingleton<LeaderLock>();
+        services.AddSingleton<ProjectionLeadership>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProjectionLeadership>());
         services.AddSingleton<BlueGreenRebuild>();
         services.AddHostedService<ShardSupervisor>();
         services.AddHostedService<RebuildRunner>();

@@ -11,7 +11,7 @@ namespace Tracing.Workers.Projections;
 /// with exponential backoff until it runs again. Marten's daemon retries transient errors itself; this catches what
 /// it gives up on, which used to leave a read model frozen until the process restarted.
 /// </summary>
-public sealed class ShardSupervisor(LeaderDaemon leader, LeaderBeacon beacon, AsyncProjectionCatalog catalog, ShardControl control, ShardHealth health,
+public sealed class ShardSupervisor(LeaderDaemon leader, AsyncProjectionCatalog catalog, ShardControl control, ShardHealth health,
     ProjectionMetrics metrics, SupervisionOptions options, TimeProvider clock, ILogger<ShardSupervisor> log) : BackgroundService
 {
     /// <summary>A shard's failure episode: consecutive failures (for the backoff) survive a brief recovery.</summary>
@@ -36,7 +36,6 @@ public sealed class ShardSupervisor(LeaderDaemon leader, LeaderBeacon beacon, As
     public async Task CheckAsync(CancellationToken ct)
     {
         var daemon = leader.Current();
-        await beacon.UpdateAsync(daemon is not null, ct);
         if (daemon is null) { health.NotLeader(); _episodes.Clear(); _leaderSince = null; return; }
         var agents = daemon.CurrentAgents().GroupBy(a => a.Name.Identity).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         var now = clock.GetUtcNow();

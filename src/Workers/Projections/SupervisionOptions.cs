@@ -2,10 +2,12 @@ using Microsoft.Extensions.Configuration;
 
 namespace Tracing.Workers.Projections;
 
-/// <summary><c>Tracing:Projections:*</c>: how often shards and rebuild requests are checked, and the restart backoff.</summary>
+/// <summary><c>Tracing:Projections:*</c>: how often leadership, shards and rebuild requests are checked, and the restart backoff.</summary>
 public sealed class SupervisionOptions
 {
     public int PollMilliseconds { get; set; } = 1000;
+    /// <summary>How often a follower tries to take projection leadership and a leader checks its lock session.</summary>
+    public int LeadershipPollMilliseconds { get; set; } = 1000;
     public int FirstRestartSeconds { get; set; } = 1;
     public int MaxRestartSeconds { get; set; } = 60;
     /// <summary>How long one projection's green build may take before the rebuild is failed.</summary>

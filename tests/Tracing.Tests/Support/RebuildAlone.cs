@@ -1,5 +1,4 @@
 using Marten;
-using Marten.Events.Daemon.Coordination;
 using Microsoft.Extensions.DependencyInjection;
 using Tracing.Projections.Rebuilds;
 using Tracing.Workers.Projections;
@@ -7,8 +6,8 @@ using Tracing.Workers.Projections;
 namespace Tracing.Tests.Support;
 
 /// <summary>
-/// A test's own in-place rebuild of the served store, with the host's daemon out of the way (ADR 0028): the coordinator is
-/// paused and its shards held from the supervisor, as the blue/green switch does (ADR 0012), so exactly one daemon works
+/// A test's own in-place rebuild of the served store, with the host's daemon out of the way (ADR 0028): the leader's daemon
+/// is paused (ProjectionLeadership, ADR 0029) and its shards held from the supervisor, as the blue/green switch does (ADR 0012), so exactly one daemon works
 /// the database at a time. A second daemon beside the running one made JasperFx warn of "2 extended progression
 /// writers" and let two daemons write the same progression rows.
 /// </summary>
@@ -21,11 +20,11 @@ public static class RebuildAlone
     public static async Task RebuildAloneAsync(this AppFixture app, IDocumentStore store, params string[] projections)
     {
         var services = app.Host.Services;
-        var coordinator = services.GetRequiredService<IProjectionCoordinator>();
+        var leadership = services.GetRequiredService<ProjectionLeadership>();
         var control = services.GetRequiredService<ShardControl>();
         var shards = services.GetRequiredService<AsyncProjectionCatalog>().All.SelectMany(p => p.Shards).ToArray();
         control.Hold(shards);
-        await coordinator.PauseAsync();
+        await leadership.PauseAsync();
         try
         {
             using var daemon = await store.BuildProjectionDaemonAsync();
@@ -33,7 +32,7 @@ public static class RebuildAlone
         }
         finally
         {
-            await coordinator.ResumeAsync();
+            await leadership.ResumeAsync();
             control.Release(shards);
         }
     }

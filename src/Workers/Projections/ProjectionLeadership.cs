@@ -1,0 +1,99 @@
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Tracing.Workers.Projections;
+
+/// <summary>
+/// One projection leader among all nodes (ADR 0029): each poll, a follower tries the session-level
+/// <see cref="LeaderLock"/>; the node that gets it starts its async daemon (every shard and the high-water agent), and
+/// keeps checking that its lock session is alive. A leader whose lock session fails stops its daemon at once (a new
+/// leader can take the lock as soon as the old session is gone); stopping the host stops the daemon, then unlocks.
+/// Marten runs no leadership of its own (no HotCold): its locks held a snapshot for as long as a node led.
+/// </summary>
+public sealed class ProjectionLeadership(IDocumentStore store, LeaderLock lockSession, LeaderDaemon leader,
+    SupervisionOptions options, TimeProvider clock, ILogger<ProjectionLeadership> log) : BackgroundService
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IProjectionDaemon? _daemon;
+    private bool _paused;
+    private long _checks;
+
+    /// <summary>Leadership checks made so far (each: a follower's try, or a leader's liveness check).</summary>
+    public long Checks => Interlocked.Read(ref _checks);
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(50, options.LeadershipPollMilliseconds)), clock);
+        do
+        {
+            try { await CheckAsync(ct); }
+            catch (Exception ex) when (!ct.IsCancellationRequested) { log.LogWarning(ex, "Checking projection leadership failed; checking again shortly"); }
+        } while (await tick.WaitForNextTickAsync(ct).ConfigureAwait(false));
+    }
+
+    public async Task CheckAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            Interlocked.Increment(ref _checks);
+            if (lockSession.IsHeld)
+            {
+                if (await lockSession.StillHeldAsync(LockCheckTimeout, ct)) return;
+                log.LogWarning("Lost projection leadership (the lock session failed); stopping the projection daemon");
+                await StepDownAsync();
+                return;
+            }
+            if (!await lockSession.TryTakeAsync(ct)) return;
+            try
+            {
+                _daemon ??= await store.BuildProjectionDaemonAsync();
+                if (!_paused) await _daemon.StartAllAsync();
+            }
+            catch
+            {
+                await StepDownAsync(); // a leader that cannot start its daemon must not keep the lock: try again next poll
+                throw;
+            }
+            leader.Set(_daemon);
+            log.LogInformation("This node ({Node}) is the projection leader", leader.NodeId);
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>A check slower than this counts as a lost session (a dead network link does not fail fast).</summary>
+    private TimeSpan LockCheckTimeout => TimeSpan.FromMilliseconds(Math.Max(5000, options.LeadershipPollMilliseconds * 5));
+
+    /// <summary>Stops every shard while a rebuild switches tables; leadership (and the lock) stays with this node.</summary>
+    public async Task PauseAsync()
+    {
+        await _gate.WaitAsync();
+        try { _paused = true; if (_daemon is not null) await _daemon.StopAllAsync(); }
+        finally { _gate.Release(); }
+    }
+
+    public async Task ResumeAsync()
+    {
+        await _gate.WaitAsync();
+        try { _paused = false; if (_daemon is not null && lockSession.IsHeld) await _daemon.StartAllAsync(); }
+        finally { _gate.Release(); }
+    }
+
+    private async Task StepDownAsync()
+    {
+        leader.Set(null);
+        try { if (_daemon is not null) await _daemon.StopAllAsync(); }
+        catch (Exception ex) { log.LogWarning(ex, "Stopping the projection daemon failed"); }
+        await lockSession.ReleaseAsync();
+    }
+
+    public override async Task StopAsync(CancellationToken ct)
+    {
+        await base.StopAsync(ct);
+        await _gate.WaitAsync(ct);
+        try { if (lockSession.IsHeld) await StepDownAsync(); }
+        finally { _gate.Release(); }
+    }
+}
