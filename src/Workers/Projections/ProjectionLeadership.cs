@@ -2,6 +2,7 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tracing.Projections.Databases;
 
 namespace Tracing.Workers.Projections;
 
@@ -16,7 +17,8 @@ public sealed class ProjectionLeadership(IDocumentStore store, LeaderLock lockSe
     SupervisionOptions options, TimeProvider clock, ILogger<ProjectionLeadership> log) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private IProjectionDaemon? _daemon;
+    /// <summary>One daemon per database (ADR 0031), the main database's first: it is the one rebuilds and supervision use.</summary>
+    private IProjectionDaemon[]? _daemons;
     private bool _paused;
     private long _checks;
 
@@ -49,18 +51,32 @@ public sealed class ProjectionLeadership(IDocumentStore store, LeaderLock lockSe
             if (!await lockSession.TryTakeAsync(ct)) return;
             try
             {
-                _daemon ??= await store.BuildProjectionDaemonAsync();
-                if (!_paused) await _daemon.StartAllAsync();
+                _daemons ??= await BuildDaemonsAsync();
+                if (!_paused) foreach (var daemon in _daemons) await daemon.StartAllAsync();
             }
             catch
             {
                 await StepDownAsync(); // a leader that cannot start its daemon must not keep the lock: try again next poll
                 throw;
             }
-            leader.Set(_daemon);
+            leader.Set(_daemons[0]);
             log.LogInformation("This node ({Node}) is the projection leader", leader.NodeId);
         }
         finally { _gate.Release(); }
+    }
+
+    /// <summary>
+    /// The leader projects every database: with workspaces over several databases each has its own event log and
+    /// progression (ADR 0031), so one daemon per database, all under the one lock.
+    /// </summary>
+    private async Task<IProjectionDaemon[]> BuildDaemonsAsync()
+    {
+        var databases = await store.Storage.AllDatabases();
+        if (databases.Count <= 1) return [await store.BuildProjectionDaemonAsync()];
+        var daemons = new List<IProjectionDaemon>();
+        foreach (var database in databases.OrderBy(d => d.Identifier == WorkspaceDatabases.MainName ? 0 : 1))
+            daemons.Add(await store.BuildProjectionDaemonAsync(database.Identifier));
+        return [.. daemons];
     }
 
     /// <summary>A check slower than this counts as a lost session (a dead network link does not fail fast).</summary>
@@ -70,21 +86,21 @@ public sealed class ProjectionLeadership(IDocumentStore store, LeaderLock lockSe
     public async Task PauseAsync()
     {
         await _gate.WaitAsync();
-        try { _paused = true; if (_daemon is not null) await _daemon.StopAllAsync(); }
+        try { _paused = true; foreach (var daemon in _daemons ?? []) await daemon.StopAllAsync(); }
         finally { _gate.Release(); }
     }
 
     public async Task ResumeAsync()
     {
         await _gate.WaitAsync();
-        try { _paused = false; if (_daemon is not null && lockSession.IsHeld) await _daemon.StartAllAsync(); }
+        try { _paused = false; if (lockSession.IsHeld) foreach (var daemon in _daemons ?? []) await daemon.StartAllAsync(); }
         finally { _gate.Release(); }
     }
 
     private async Task StepDownAsync()
     {
         leader.Set(null);
-        try { if (_daemon is not null) await _daemon.StopAllAsync(); }
+        try { foreach (var daemon in _daemons ?? []) await daemon.StopAllAsync(); }
         catch (Exception ex) { log.LogWarning(ex, "Stopping the projection daemon failed"); }
         await lockSession.ReleaseAsync();
     }

@@ -77,8 +77,9 @@ public sealed class ExportingFromTheSdk(AppFixture app)
         Assert.Equal("planner", summary.Body.GetProperty("agent").GetString());
         Assert.Equal("ended", summary.Body.GetProperty("status").GetString());
 
-        var analysis = await client.Get($"/api/traces/{id}/analysis");
-        Assert.Equal(200, analysis.Status);
+        // The root span's end queues the analysis on the PostgreSQL work queue (ADR 0025): wait for its result.
+        var analysis = await Eventually.UntilAsync(() => client.Get($"/api/traces/{id}/analysis"),
+            r => r.Status == 200, TimeSpan.FromSeconds(30), r => $"no analysis yet: {r.Status}");
         Assert.Equal("session_ended", analysis.Body.GetProperty("trigger").GetString());
         var finding = analysis.Body.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("detector").GetString() == "tool_error");
         Assert.Equal(5, finding.GetProperty("critical_step").GetInt64());
