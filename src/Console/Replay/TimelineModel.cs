@@ -52,16 +52,20 @@ public sealed class TimelineModel
         return depth;
     }
 
-    /// <summary>Spans with a known start and end (client timestamps of their first and last event), for the waterfall.</summary>
+    /// <summary>
+    /// Spans with a known start and end (client timestamps of their first and last event), for the waterfall. A response
+    /// or result that carries its request or call starts its span at the carried part's <c>started_at</c>.
+    /// </summary>
     public IReadOnlyList<SpanTiming> Spans()
     {
         var spans = new Dictionary<string, SpanTiming>(StringComparer.Ordinal);
         foreach (var row in _rows)
         {
             if (row.Event.SpanId is not { } id || row.Event.Ts is not { } ts) continue;
+            var start = row.Event.Carried?.Ts is { } started && started < ts ? started : ts;
             spans[id] = spans.TryGetValue(id, out var s)
-                ? s with { Start = ts < s.Start ? ts : s.Start, End = ts > s.End ? ts : s.End, Events = s.Events + 1 }
-                : new SpanTiming(id, row.Depth, row.Event.Seq, row.Event.Type, ts, ts, 1);
+                ? s with { Start = start < s.Start ? start : s.Start, End = ts > s.End ? ts : s.End, Events = s.Events + 1 }
+                : new SpanTiming(id, row.Depth, row.Event.Seq, row.Event.Type, start, ts, 1);
         }
         return spans.Values.OrderBy(s => s.FirstSeq).ToList();
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Tracing.WebConsole.Replay;
 
@@ -13,6 +14,36 @@ public sealed record TraceEvent(long Seq, string Type, string? SpanId, string? P
             e.GetProperty("seq").GetInt64(), Str(e, "type") ?? "?", Str(e, "span_id"), Str(e, "parent_span_id"),
             Str(e, "ts") is { } ts && DateTimeOffset.TryParse(ts, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null,
             payload, e);
+    }
+
+    /// <summary>
+    /// The request an <c>llm.response</c> carries, or the call a <c>tool.result</c> carries (docs/events.md, ADR 0034),
+    /// as the separate event it stands for: same seq and span, dated by <c>started_at</c>; the identifying fields it leaves
+    /// out (model and provider, tool and call id) come from the event that carries it. Null when it carries none.
+    /// </summary>
+    public TraceEvent? Carried
+    {
+        get
+        {
+            var (name, type, inherited) = Type switch
+            {
+                "llm.response" => ("request", "llm.request", new[] { "model", "provider" }),
+                "tool.result" => ("call", "tool.call", new[] { "tool", "call_id" }),
+                _ => ("", "", Array.Empty<string>()),
+            };
+            if (name == "" || Element(name) is not { ValueKind: JsonValueKind.Object } part) return null;
+            var missing = inherited.Where(f => !part.TryGetProperty(f, out _) && Field(f) is not null).ToList();
+            var payload = part;
+            if (missing.Count > 0)
+            {
+                var copy = JsonNode.Parse(part.GetRawText())!.AsObject();
+                foreach (var f in missing) copy[f] = Field(f);
+                payload = JsonSerializer.SerializeToElement(copy);
+            }
+            var started = Field("started_at") is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+                ? t : (DateTimeOffset?)null;
+            return new TraceEvent(Seq, type, SpanId, ParentSpanId, started, payload, Raw);
+        }
     }
 
     public string? Field(string name) => Payload.ValueKind == JsonValueKind.Object ? Str(Payload, name) : null;

@@ -11,15 +11,32 @@ public static class PayloadRules
 
     public static string? Check(string type, JsonElement p) => type switch
     {
-        EventTypes.LlmRequest => Str(p, "model") ?? Str(p, "provider") ?? Int(p, "input_tokens"),
-        EventTypes.LlmResponse => Str(p, "model") ?? Enum(p, "finish_reason", FinishReasons) ?? Usage(p) ?? Error(p),
-        EventTypes.ToolCall => Str(p, "tool") ?? Str(p, "call_id"),
-        EventTypes.ToolResult => Str(p, "tool") ?? Str(p, "call_id") ?? Bool(p, "ok") ?? Error(p),
+        EventTypes.LlmRequest => LlmRequest(p),
+        EventTypes.LlmResponse => Str(p, "model") ?? Enum(p, "finish_reason", FinishReasons) ?? Usage(p) ?? Error(p)
+                                  ?? Carried(p, CarriedParts.RequestField, LlmRequest),
+        EventTypes.ToolCall => ToolCall(p),
+        EventTypes.ToolResult => Str(p, "tool") ?? Str(p, "call_id") ?? Bool(p, "ok") ?? Error(p)
+                                 ?? Carried(p, CarriedParts.CallField, ToolCall),
         EventTypes.AgentStep => Int(p, "step"),
         EventTypes.Error => Str(p, "type") ?? Str(p, "message"),
         EventTypes.SessionEnded => Enum(p, SessionEnd.StatusField, SessionEnd.Statuses) ?? Str(p, SessionEnd.ReasonField),
         _ => null,
     };
+
+    private static string? LlmRequest(JsonElement p, string prefix = "payload.") =>
+        Str(p, "model", prefix) ?? Str(p, "provider", prefix) ?? Int(p, "input_tokens", prefix);
+
+    private static string? ToolCall(JsonElement p, string prefix = "payload.") => Str(p, "tool", prefix) ?? Str(p, "call_id", prefix);
+
+    /// <summary>A carried request or call (ADR 0034) is checked as the separate event it stands for, and dated by <c>started_at</c>.</summary>
+    private static string? Carried(JsonElement p, string field, Func<JsonElement, string, string?> check)
+    {
+        if (!Present(p, field, out var part)) return null;
+        if (part.ValueKind != JsonValueKind.Object) return $"payload.{field} must be an object";
+        if (check(part, $"payload.{field}.") is { } bad) return bad;
+        return Present(p, CarriedParts.StartedAtField, out _) && CarriedParts.StartedAt(p) is null
+            ? $"payload.{CarriedParts.StartedAtField} must be an ISO 8601 timestamp" : null;
+    }
 
     private static string? Usage(JsonElement p)
     {

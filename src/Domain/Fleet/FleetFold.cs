@@ -20,6 +20,8 @@ public static class FleetFold
     public static SearchRow Apply(FleetSession s, TraceEventRecorded e, string tenant, long position, PriceTable prices, RollupBatch batch)
     {
         var f = StepFacts.Of(e);
+        // A carried request or call (ADR 0034) is the separate event it stands for: remembered just before its answer.
+        if (f.ReportedDurationMs is null && CarriedParts.Of(e) is { } part) Remember(s, part, StepFacts.Of(part));
         var duration = f.ReportedDurationMs ?? DerivedDuration(s, e, f);
         Remember(s, e, f);
 
@@ -96,7 +98,8 @@ public static class FleetFold
     /// <summary>
     /// A result without a reported duration takes the client-time distance from its call: a tool result from the
     /// tool.call with its call_id (else the latest call of the same tool), an LLM response from the llm.request with its
-    /// span_id (else the latest request). Both need <c>ts</c>; a negative distance (clock skew) is no measurement.
+    /// span_id (else the latest request). Both need <c>ts</c>; a negative distance (clock skew) is no measurement. A
+    /// response that carries its request measures from the request's <c>started_at</c>.
     /// </summary>
     private static double? DerivedDuration(FleetSession s, TraceEventRecorded e, StepFacts f)
     {

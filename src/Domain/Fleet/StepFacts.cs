@@ -15,22 +15,27 @@ public sealed record StepFacts(
     public bool IsToolCall => Type == EventTypes.ToolResult;
     public string Type { get; private init; } = "";
 
+    /// <summary>
+    /// A response or result that carries its request or call (ADR 0034) takes what it leaves out from the carried part:
+    /// tool and call id, model and provider, and the request's input tokens when it reports no usage.
+    /// </summary>
     public static StepFacts Of(TraceEventRecorded e)
     {
         var p = e.Payload;
+        var carried = CarriedParts.Of(e)?.Payload ?? default;
         var isLlm = e.Type is EventTypes.LlmRequest or EventTypes.LlmResponse;
         var isTool = e.Type is EventTypes.ToolCall or EventTypes.ToolResult;
         var usage = e.Type == EventTypes.LlmResponse && p.ValueKind == JsonValueKind.Object &&
                     p.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object ? u : default;
-        long? input = usage.ValueKind == JsonValueKind.Object ? Int(usage, "input_tokens")
-            : e.Type == EventTypes.LlmRequest ? Int(p, "input_tokens") : null;
+        var input = (usage.ValueKind == JsonValueKind.Object ? Int(usage, "input_tokens") : null)
+                    ?? (e.Type == EventTypes.LlmRequest ? Int(p, "input_tokens") : Int(carried, "input_tokens"));
         return new StepFacts(
-            isTool ? EventFacts.Str(p, "tool") : null,
-            isLlm ? EventFacts.Str(p, "model") : null,
-            isLlm ? EventFacts.Str(p, "provider") : null,
+            isTool ? EventFacts.Str(p, "tool") ?? EventFacts.Str(carried, "tool") : null,
+            isLlm ? EventFacts.Str(p, "model") ?? EventFacts.Str(carried, "model") : null,
+            isLlm ? EventFacts.Str(p, "provider") ?? EventFacts.Str(carried, "provider") : null,
             ErrorTypeOf(e),
             e.Type == EventTypes.LlmResponse ? EventFacts.Str(p, "finish_reason") : null,
-            isTool ? EventFacts.Str(p, "call_id") : null,
+            isTool ? EventFacts.Str(p, "call_id") ?? EventFacts.Str(carried, "call_id") : null,
             input,
             usage.ValueKind == JsonValueKind.Object ? Int(usage, "output_tokens") : null,
             usage.ValueKind == JsonValueKind.Object ? Int(usage, "cached_input_tokens") ?? 0 : 0,

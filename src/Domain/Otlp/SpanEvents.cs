@@ -4,12 +4,16 @@ using Tracing.Domain.Events;
 namespace Tracing.Domain.Otlp;
 
 /// <summary>
-/// One event a span becomes. <see cref="Role"/> names its part of the span (<c>request</c>, <c>response</c>,
-/// <c>call</c>, <c>result</c>, <c>step</c>, <c>error</c>, <c>end</c>) and is part of its idempotency key.
+/// One event a span becomes. <see cref="Role"/> names its part of the span (<c>response</c>, <c>result</c>,
+/// <c>step</c>, <c>error</c>, <c>end</c>) and is part of its idempotency key.
 /// </summary>
 public sealed record MappedEvent(string Role, string Type, DateTimeOffset Ts, JsonObject Payload);
 
-/// <summary>Turns one span into events of the existing vocabulary (docs/otlp.md has the table). Pure.</summary>
+/// <summary>
+/// Turns one span into events of the existing vocabulary (docs/otlp.md has the table). Pure. A span arrives complete,
+/// so an LLM span is one <c>llm.response</c> that carries its request, and a tool span one <c>tool.result</c> that
+/// carries its call (ADR 0034): one stored event a span, read downstream as the pair it stands for.
+/// </summary>
 public static class SpanEvents
 {
     public static IReadOnlyList<MappedEvent> Map(SpanData span)
@@ -24,7 +28,7 @@ public static class SpanEvents
             _ => Step(span, a, role, error),
         };
 
-        // The opening event carries where the span came from and every attribute no rule used.
+        // The span's first event carries where the span came from and every attribute no rule used.
         var open = events[0].Payload;
         open["span_name"] = span.Name;
         open["trace_id"] = span.TraceId;
@@ -62,8 +66,10 @@ public static class SpanEvents
         var response = Obj(
             ("model", a.Str("gen_ai.response.model") ?? model), ("provider", provider), ("response_id", a.Str("gen_ai.response.id")),
             ("content", GenAiMessages.ContentOf(output)), ("finish_reason", error is not null ? "error" : FinishReasons.Map(raw)),
-            ("finish_reasons", reasons), ("output_messages", GenAiMessages.IsPlainText(output) ? null : output), ("usage", usage.Count > 0 ? usage : null), ("error", error));
-        return [new("request", EventTypes.LlmRequest, s.Start, request), new("response", EventTypes.LlmResponse, s.End, response)];
+            ("finish_reasons", reasons), ("output_messages", GenAiMessages.IsPlainText(output) ? null : output), ("usage", usage.Count > 0 ? usage : null), ("error", error),
+            (CarriedParts.RequestField, request), (CarriedParts.StartedAtField, StartedAt(s)));
+        // Role "response", as the response event had before ADR 0034: a retried export keeps its key.
+        return [new("response", EventTypes.LlmResponse, s.End, response)];
     }
 
     private static List<MappedEvent> Tool(SpanData s, SpanAttributes a, JsonObject? error)
@@ -74,8 +80,9 @@ public static class SpanEvents
             ("description", a.Str("gen_ai.tool.description", "tool.description")),
             ("args", a.Json("gen_ai.tool.call.arguments", "input.value", "traceloop.entity.input")));
         var result = Obj(("tool", tool), ("call_id", callId), ("ok", error is null),
-            ("output", a.Json("gen_ai.tool.call.result", "output.value", "traceloop.entity.output")), ("error", error));
-        return [new("call", EventTypes.ToolCall, s.Start, call), new("result", EventTypes.ToolResult, s.End, result)];
+            ("output", a.Json("gen_ai.tool.call.result", "output.value", "traceloop.entity.output")), ("error", error),
+            (CarriedParts.CallField, call), (CarriedParts.StartedAtField, StartedAt(s)));
+        return [new("result", EventTypes.ToolResult, s.End, result)];
     }
 
     private static List<MappedEvent> Step(SpanData s, SpanAttributes a, SpanRole role, JsonObject? error)
@@ -91,6 +98,8 @@ public static class SpanEvents
                 ("stacktrace", error["stacktrace"]?.DeepClone()), ("source", "span"))));
         return events;
     }
+
+    private static string StartedAt(SpanData s) => s.Start.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     private static JsonArray? OtherEvents(SpanData s)
     {

@@ -52,6 +52,32 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void a_response_carrying_its_request_shows_the_request_first_and_its_span_starts_at_started_at()
+    {
+        var e = TraceEvent.Parse(JsonSerializer.SerializeToElement(new
+        {
+            seq = 2, type = "llm.response", span_id = "llm", ts = "2026-03-01T09:00:01.5Z",
+            payload = new
+            {
+                model = "gpt-4o-2024-08-06", content = "Sunny.", finish_reason = "stop", started_at = "2026-03-01T09:00:00Z",
+                request = new { provider = "openai", input_tokens = 12, messages = new[] { new { role = "user", content = "Weather?" } } },
+            },
+        }));
+        var detail = Render<EventDetail>(p => p.Add(x => x.Event, e).Add(x => x.Project, "p"));
+
+        var carried = detail.Find("section.carried");
+        Assert.Equal("llm.request", carried.GetAttribute("data-carried-type"));
+        Assert.Contains("Weather?", carried.QuerySelector(".conversation")!.TextContent);
+        Assert.Contains("openai gpt-4o-2024-08-06", carried.QuerySelector(".meta")!.TextContent); // the model it left out comes from the response
+        Assert.Equal("Sunny.", detail.Find(".msg[data-role=assistant] .content").TextContent);
+        Assert.Contains("2026-03-01 09:00:00Z", detail.Find(".facts").TextContent);
+
+        var model = new TimelineModel();
+        model.Add([e]);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), Assert.Single(model.Spans()).Duration);
+    }
+
+    [Fact]
     public void a_span_cycle_does_not_hang_the_depth_rule()
     {
         var model = new TimelineModel();

@@ -48,6 +48,68 @@ public sealed class OtlpMappingRules
         Assert.Null(events[1].Payload["attributes"]);
     }
 
+    [Fact]
+    public void a_complete_llm_or_tool_span_is_one_event_that_carries_its_request_or_call()
+    {
+        var llm = Assert.Single(SpanEvents.Map(Span(attrs: [("gen_ai.operation.name", "chat"), ("gen_ai.provider.name", "openai"),
+            ("gen_ai.request.model", "gpt-4o"), ("gen_ai.usage.input_tokens", 12L), ("gen_ai.request.temperature", 0.5)])));
+        Assert.Equal(("response", EventTypes.LlmResponse), (llm.Role, llm.Type));
+        Assert.Equal(SpanData.FromUnixNano(5_000_000), llm.Ts);
+        var request = llm.Payload[CarriedParts.RequestField]!;
+        Assert.Equal("gpt-4o", (string?)request["model"]);
+        Assert.Equal("chat", (string?)request["operation"]);
+        Assert.Equal(12L, (long?)request["input_tokens"]);
+        Assert.Equal(0.5, (double?)request["temperature"]);
+        Assert.Equal(4.0, (double?)llm.Payload["duration_ms"]);
+
+        var tool = Assert.Single(SpanEvents.Map(Span(status: SpanStatus.Error, attrs: [("gen_ai.operation.name", "execute_tool"),
+            ("gen_ai.tool.name", "grep"), ("gen_ai.tool.call.id", "c1"), ("gen_ai.tool.call.arguments", "{\"q\":1}")])));
+        Assert.Equal(("result", EventTypes.ToolResult), (tool.Role, tool.Type));
+        Assert.False((bool)tool.Payload["ok"]!);
+        Assert.Equal("grep", (string?)tool.Payload["call"]!["tool"]);
+        Assert.Equal(1L, (long?)tool.Payload["call"]!["args"]!["q"]);
+
+        // Read back as the pair it stands for: the carried part is the request, dated at the span's start.
+        var stored = Stored(EventTypes.LlmResponse, llm.Payload, llm.Ts);
+        var part = CarriedParts.Of(stored)!;
+        Assert.Equal((EventTypes.LlmRequest, stored.Seq, SpanData.FromUnixNano(1_000_000)), (part.Type, part.Seq, part.Ts!.Value));
+        Assert.Equal("gpt-4o", EventFacts.Str(part.Payload, "model"));
+        Assert.Equal("openai", EventFacts.Str(part.Payload, "provider"));
+        Assert.Null(PayloadRules.Check(EventTypes.LlmResponse, stored.Payload));
+        Assert.Null(PayloadRules.Check(EventTypes.ToolResult, JsonSerializer.SerializeToElement(tool.Payload)));
+    }
+
+    [Theory]
+    [InlineData("llm.response", """{"request": "gpt-4o"}""", "payload.request must be an object")]
+    [InlineData("llm.response", """{"request": {"input_tokens": -1}}""", "payload.request.input_tokens must be a non-negative integer")]
+    [InlineData("llm.response", """{"request": {}, "started_at": "yesterday"}""", "payload.started_at must be an ISO 8601 timestamp")]
+    [InlineData("tool.result", """{"call": {"tool": 3}}""", "payload.call.tool must be a string")]
+    [InlineData("tool.result", """{"call": {"tool": "grep", "args": {"q": 1}}, "started_at": "2026-01-01T00:00:00Z"}""", null)]
+    [InlineData("llm.response", """{"started_at": "not read without a request"}""", null)]
+    public void a_carried_request_or_call_is_checked_as_the_event_it_stands_for(string type, string payload, string? problem)
+    {
+        using var doc = JsonDocument.Parse(payload);
+        Assert.Equal(problem, PayloadRules.Check(type, doc.RootElement));
+    }
+
+    [Fact]
+    public void a_carried_part_takes_the_identifying_fields_it_leaves_out_from_its_carrier()
+    {
+        using var doc = JsonDocument.Parse("""{"tool": "grep", "call_id": "c9", "ok": true, "call": {"args": {"q": 1}}}""");
+        var part = CarriedParts.Of(Stored(EventTypes.ToolResult, doc.RootElement))!;
+        Assert.Equal(EventTypes.ToolCall, part.Type);
+        Assert.Equal(("grep", "c9"), (EventFacts.Str(part.Payload, "tool"), EventFacts.Str(part.Payload, "call_id")));
+        Assert.Null(part.Ts); // no started_at: the request's time is unknown
+        using var plain = JsonDocument.Parse("""{"tool": "grep", "ok": true}""");
+        Assert.Null(CarriedParts.Of(Stored(EventTypes.ToolResult, plain.RootElement)));
+    }
+
+    private static TraceEventRecorded Stored(string type, JsonNode payload, DateTimeOffset? ts = null) =>
+        Stored(type, JsonSerializer.SerializeToElement(payload), ts);
+
+    private static TraceEventRecorded Stored(string type, JsonElement payload, DateTimeOffset? ts = null) =>
+        new("s", 7, "k", type, ts, "span", null, payload.Clone(), DateTimeOffset.UnixEpoch, "h");
+
     [Theory]
     [InlineData("tool_calls", "tool_call")]
     [InlineData("end_turn", "stop")]

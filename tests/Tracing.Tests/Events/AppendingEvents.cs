@@ -202,6 +202,8 @@ public sealed class AppendingEvents(AppFixture app)
     [InlineData("{\"seq\": 1.5, \"type\": \"log\"}", 422)]
     [InlineData("{\"seq\": 1, \"type\": \"session.ended\", \"payload\": {\"status\": \"exploded\"}}", 422)]
     [InlineData("{\"seq\": 1, \"type\": \"log\", \"ts\": \"not a time\"}", 422)]
+    [InlineData("{\"seq\": 1, \"type\": \"llm.response\", \"payload\": {\"request\": \"gpt-4o\"}}", 422)]
+    [InlineData("{\"seq\": 1, \"type\": \"tool.result\", \"payload\": {\"call\": {\"call_id\": 7}}}", 422)]
     public async Task bad_input_is_a_precise_4xx_and_stores_nothing(string body, int status)
     {
         var client = await app.NewClientAsync();

@@ -29,10 +29,12 @@ public sealed class ExportingFromTheSdk(AppFixture app)
         Assert.Single(exporter.SentBodies);
         var id = session ?? ids.TraceId;
 
+        // One stored event a span (ADR 0034): a chat is an llm.response carrying its request, a tool execution a
+        // tool.result carrying its call.
         var events = await client.ReadAll(id);
-        Assert.Equal(["agent.step", "llm.request", "llm.response", "tool.call", "tool.result", "llm.request", "llm.response", "session.ended"],
+        Assert.Equal(["agent.step", "llm.response", "tool.result", "llm.response", "session.ended"],
             events.Select(e => e.GetProperty("type").GetString()));
-        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), events.Select(e => e.GetProperty("seq").GetInt64()));
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => (long)i), events.Select(e => e.GetProperty("seq").GetInt64()));
 
         var step = events[0].GetProperty("payload");
         Assert.Equal("planner", step.GetProperty("agent").GetString());
@@ -40,36 +42,48 @@ public sealed class ExportingFromTheSdk(AppFixture app)
         Assert.Equal(ids.RootSpanId, events[0].GetProperty("span_id").GetString());
         Assert.All(events.Skip(1).SkipLast(1), e => Assert.Equal(ids.RootSpanId, e.GetProperty("parent_span_id").GetString()));
         Assert.Equal($"otlp:{ids.TraceId}:{ids.RootSpanId}:step", events[0].GetProperty("idempotency_key").GetString());
+        var chatSpan = events[1].GetProperty("span_id").GetString();
+        Assert.Equal($"otlp:{ids.TraceId}:{chatSpan}:response", events[1].GetProperty("idempotency_key").GetString());
+        Assert.Equal($"otlp:{ids.TraceId}:{ids.ToolSpanId}:result", events[2].GetProperty("idempotency_key").GetString());
 
-        var request = events[1].GetProperty("payload");
+        var response = events[1].GetProperty("payload");
+        var request = response.GetProperty("request");
         Assert.Equal("gpt-4o", request.GetProperty("model").GetString());
         Assert.Equal("openai", request.GetProperty("provider").GetString());
+        Assert.Equal("chat", request.GetProperty("operation").GetString());
+        Assert.Equal(120, request.GetProperty("input_tokens").GetInt64());
         Assert.Equal("Weather in Paris?", request.GetProperty("messages")[0].GetProperty("parts")[0].GetProperty("content").GetString());
-        var response = events[2].GetProperty("payload");
         Assert.Equal("gpt-4o-2024-08-06", response.GetProperty("model").GetString());
         Assert.Equal("tool_call", response.GetProperty("finish_reason").GetString());
         Assert.Equal(120, response.GetProperty("usage").GetProperty("input_tokens").GetInt64());
         Assert.Equal(15, response.GetProperty("usage").GetProperty("output_tokens").GetInt64());
         Assert.Equal("tool_call", response.GetProperty("output_messages")[0].GetProperty("parts")[0].GetProperty("type").GetString());
+        // The span's start is the request's time, its end the response's: started_at + duration_ms = ts.
+        var started = response.GetProperty("started_at").GetDateTimeOffset();
+        var ended = events[1].GetProperty("ts").GetDateTimeOffset();
+        Assert.True(started <= ended);
+        Assert.Equal((ended - started).TotalMilliseconds, response.GetProperty("duration_ms").GetDouble(), 0.01);
 
-        var call = events[3].GetProperty("payload");
+        var result = events[2].GetProperty("payload");
+        var call = result.GetProperty("call");
         Assert.Equal("search", call.GetProperty("tool").GetString());
         Assert.Equal("call_1", call.GetProperty("call_id").GetString());
         Assert.Equal("paris weather", call.GetProperty("args").GetProperty("q").GetString());
-        var result = events[4].GetProperty("payload");
-        Assert.Equal(ids.ToolSpanId, events[4].GetProperty("span_id").GetString());
+        Assert.Equal(ids.ToolSpanId, events[2].GetProperty("span_id").GetString());
+        Assert.Equal("search", result.GetProperty("tool").GetString());
         Assert.False(result.GetProperty("ok").GetBoolean());
         Assert.Equal("System.TimeoutException", result.GetProperty("error").GetProperty("type").GetString());
         Assert.Equal("search timed out after 30s", result.GetProperty("error").GetProperty("message").GetString());
+        Assert.True(result.TryGetProperty("started_at", out _));
 
-        var second = events[6].GetProperty("payload");
+        var second = events[3].GetProperty("payload");
         Assert.Equal("I could not check; probably mild.", second.GetProperty("content").GetString());
         Assert.Equal("stop", second.GetProperty("finish_reason").GetString());
         Assert.False(second.TryGetProperty("output_messages", out _)); // one text message: its content says it all
         Assert.Equal(100, second.GetProperty("usage").GetProperty("cache_read_input_tokens").GetInt64());
-        Assert.Equal("openai", events[5].GetProperty("payload").GetProperty("provider").GetString()); // from the older gen_ai.system
-        Assert.True(events[5].GetProperty("payload").GetProperty("attributes").GetProperty("app.flag").GetBoolean());
-        Assert.Equal("ok", events[7].GetProperty("payload").GetProperty("status").GetString());
+        Assert.Equal("openai", second.GetProperty("request").GetProperty("provider").GetString()); // from the older gen_ai.system
+        Assert.True(second.GetProperty("attributes").GetProperty("app.flag").GetBoolean());
+        Assert.Equal("ok", events[4].GetProperty("payload").GetProperty("status").GetString());
 
         await app.WaitForProjectionsAsync();
         var summary = await client.Get($"/api/traces/{id}");
@@ -82,7 +96,8 @@ public sealed class ExportingFromTheSdk(AppFixture app)
             r => r.Status == 200, TimeSpan.FromSeconds(30), r => $"no analysis yet: {r.Status}");
         Assert.Equal("session_ended", analysis.Body.GetProperty("trigger").GetString());
         var finding = analysis.Body.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("detector").GetString() == "tool_error");
-        Assert.Equal(5, finding.GetProperty("critical_step").GetInt64());
+        Assert.Equal(3, finding.GetProperty("critical_step").GetInt64());
+        Assert.Equal([3L], finding.GetProperty("evidence_seqs").EnumerateArray().Select(x => x.GetInt64())); // the call is carried: same seq
     }
 
     [Fact]
@@ -102,14 +117,14 @@ public sealed class ExportingFromTheSdk(AppFixture app)
             }
             Assert.True(await exporter.FlushAsync(), string.Join(" | ", exporter.Answers));
             var early = await client.ReadAll(traceId);
-            Assert.Equal(["tool.call", "tool.result"], early.Select(e => e.GetProperty("type").GetString()));
+            Assert.Equal(["tool.result"], early.Select(e => e.GetProperty("type").GetString()));
             Assert.Equal(rootSpan, early[0].GetProperty("parent_span_id").GetString());
         }
         Assert.True(await exporter.FlushAsync());
 
         var events = await client.ReadAll(traceId);
-        Assert.Equal(["tool.call", "tool.result", "agent.step", "session.ended"], events.Select(e => e.GetProperty("type").GetString()));
-        Assert.Equal(rootSpan, events[2].GetProperty("span_id").GetString());
+        Assert.Equal(["tool.result", "agent.step", "session.ended"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(rootSpan, events[1].GetProperty("span_id").GetString());
         await app.WaitForProjectionsAsync();
         Assert.Equal("planner-service", (await client.Get($"/api/traces/{traceId}")).Body.GetProperty("agent").GetString());
     }

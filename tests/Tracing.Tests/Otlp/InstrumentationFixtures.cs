@@ -22,46 +22,45 @@ public sealed class InstrumentationFixtures(AppFixture app)
 
         const string trace = "5b8efff798038103d269b633813fc60c";
         var events = await client.ReadAll(trace);
-        Assert.Equal(["agent.step", "llm.request", "llm.response", "tool.call", "tool.result", "llm.request", "llm.response", "session.ended"],
-            Types(events));
+        Assert.Equal(["agent.step", "llm.response", "tool.result", "llm.response", "session.ended"], Types(events));
 
         var workflow = events[0].GetProperty("payload");
         Assert.Equal("agent", workflow.GetProperty("kind").GetString());
         Assert.Equal("traceloop.span.kind", workflow.GetProperty("otel").GetProperty("rule").GetString());
         Assert.Equal("OpenTelemetry", workflow.GetProperty("input").GetProperty("kwargs").GetProperty("topic").GetString());
 
-        var request = events[1].GetProperty("payload");
-        Assert.Equal("llm.request.type", request.GetProperty("otel").GetProperty("rule").GetString());
+        var response = events[1].GetProperty("payload");
+        var request = response.GetProperty("request");
+        Assert.Equal("llm.request.type", response.GetProperty("otel").GetProperty("rule").GetString());
         Assert.Equal("gpt-3.5-turbo", request.GetProperty("model").GetString());
         Assert.Equal("OpenAI", request.GetProperty("provider").GetString());
         Assert.Equal("system", request.GetProperty("messages")[0].GetProperty("role").GetString());
         Assert.Equal("Tell me a joke about OpenTelemetry", request.GetProperty("messages")[1].GetProperty("content").GetString());
-        Assert.Equal("https://api.openai.com/v1/", request.GetProperty("attributes").GetProperty("gen_ai.openai.api_base").GetString());
-
-        var response = events[2].GetProperty("payload");
+        Assert.Equal("https://api.openai.com/v1/", response.GetProperty("attributes").GetProperty("gen_ai.openai.api_base").GetString());
         Assert.Equal("gpt-3.5-turbo-0125", response.GetProperty("model").GetString());
         Assert.Equal("tool_call", response.GetProperty("finish_reason").GetString());
         Assert.Equal(15, response.GetProperty("usage").GetProperty("input_tokens").GetInt64());
         Assert.Equal(20, response.GetProperty("usage").GetProperty("output_tokens").GetInt64());
         Assert.Equal(35, response.GetProperty("usage").GetProperty("total_tokens").GetInt64());
 
-        var call = events[3].GetProperty("payload");
+        var result = events[2].GetProperty("payload");
+        var call = result.GetProperty("call");
         Assert.Equal("get_weather", call.GetProperty("tool").GetString());
         Assert.Equal("Paris", call.GetProperty("args").GetProperty("kwargs").GetProperty("city").GetString());
-        var result = events[4].GetProperty("payload");
+        Assert.Equal("get_weather", result.GetProperty("tool").GetString());
         Assert.False(result.GetProperty("ok").GetBoolean());
         Assert.Equal("httpx.ConnectTimeout", result.GetProperty("error").GetProperty("type").GetString());
         Assert.Equal("timed out connecting to weather.example", result.GetProperty("error").GetProperty("message").GetString());
 
-        var answer = events[6].GetProperty("payload");
+        var answer = events[3].GetProperty("payload");
         Assert.Equal("Why did the span cross the road? To reach the collector.", answer.GetProperty("content").GetString());
         Assert.Equal("stop", answer.GetProperty("finish_reason").GetString());
-        Assert.Equal("ok", events[7].GetProperty("payload").GetProperty("status").GetString());
+        Assert.Equal("ok", events[4].GetProperty("payload").GetProperty("status").GetString());
 
         var analysis = await client.Post($"/api/traces/{trace}/analyze", "{}");
         Assert.Equal(200, analysis.Status);
         var finding = analysis.Body.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("detector").GetString() == "tool_error");
-        Assert.Equal(5, finding.GetProperty("critical_step").GetInt64());
+        Assert.Equal(3, finding.GetProperty("critical_step").GetInt64());
 
         await app.WaitForProjectionsAsync();
         var session = await client.Get($"/api/traces/{trace}");
@@ -77,33 +76,33 @@ public sealed class InstrumentationFixtures(AppFixture app)
         Assert.Null(reply.Response.PartialSuccess);
 
         var events = await client.ReadAll("oi-session-42");
-        Assert.Equal(["agent.step", "llm.request", "llm.response", "tool.call", "tool.result", "agent.step", "session.ended"], Types(events));
+        Assert.Equal(["agent.step", "llm.response", "tool.result", "agent.step", "session.ended"], Types(events));
 
         var agent = events[0].GetProperty("payload");
         Assert.Equal("agent", agent.GetProperty("kind").GetString());
         Assert.Equal("Plan a day in Paris", agent.GetProperty("input").GetString());
         Assert.Equal("user-7", agent.GetProperty("attributes").GetProperty("user.id").GetString());
 
-        var request = events[1].GetProperty("payload");
-        Assert.Equal("openinference.span.kind", request.GetProperty("otel").GetProperty("rule").GetString());
+        var response = events[1].GetProperty("payload");
+        var request = response.GetProperty("request");
+        Assert.Equal("openinference.span.kind", response.GetProperty("otel").GetProperty("rule").GetString());
         Assert.Equal("gpt-4o-mini-2024-07-18", request.GetProperty("model").GetString());
         Assert.Equal("openai", request.GetProperty("provider").GetString());
         Assert.Equal("user", request.GetProperty("messages")[1].GetProperty("role").GetString());
         Assert.Equal("Plan a day in Paris", request.GetProperty("messages")[1].GetProperty("content").GetString());
 
-        var response = events[2].GetProperty("payload");
         Assert.Equal("Louvre in the morning, Seine at sunset.", response.GetProperty("content").GetString());
         Assert.Equal(50, response.GetProperty("usage").GetProperty("input_tokens").GetInt64());
         Assert.Equal(10, response.GetProperty("usage").GetProperty("output_tokens").GetInt64());
 
-        var call = events[3].GetProperty("payload");
+        var result = events[2].GetProperty("payload");
+        var call = result.GetProperty("call");
         Assert.Equal("lookup_museum_hours", call.GetProperty("tool").GetString());
         Assert.Equal("Louvre", call.GetProperty("args").GetProperty("museum").GetString());
-        var result = events[4].GetProperty("payload");
         Assert.True(result.GetProperty("ok").GetBoolean());
         Assert.Equal("09:00-18:00", result.GetProperty("output").GetString());
 
-        var chain = events[5].GetProperty("payload");
+        var chain = events[3].GetProperty("payload");
         Assert.Equal("span", chain.GetProperty("kind").GetString());
         Assert.Equal("format_itinerary", chain.GetProperty("name").GetString());
         Assert.Equal("{\"version\": 3}", chain.GetProperty("attributes").GetProperty("metadata").GetString());

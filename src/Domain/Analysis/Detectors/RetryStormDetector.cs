@@ -6,7 +6,9 @@ namespace Tracing.Domain.Analysis.Detectors;
 /// <summary>
 /// A burst of "try again" errors (rate limits, 429, overload, explicit retries) from any source: at least
 /// <c>RetryStormThreshold</c> of them within <c>RetryStormWindow</c> consecutive seqs. Overlapping qualifying
-/// windows merge into one storm. Windows are in seqs, not time: client clocks are not trusted.
+/// windows merge into one storm. Windows are in seqs, not time: client clocks are not trusted. A carried request
+/// counts as the event it stands for (<see cref="AnalysisInput.Position"/>), so the window is the same whether
+/// a session's calls were written as pairs or as responses carrying their requests.
 /// </summary>
 public sealed class RetryStormDetector : IDetector
 {
@@ -17,9 +19,9 @@ public sealed class RetryStormDetector : IDetector
 
     public IEnumerable<Finding> Detect(AnalysisInput input)
     {
-        var signals = new List<(long Seq, ErrorInfo Error)>();
-        foreach (var e in input.Events)
-            if (ErrorInfo.Of(e) is { } err && ErrorClass.IsRetrySignal(err)) signals.Add((e.Seq, err));
+        var signals = new List<(long Seq, long Position, ErrorInfo Error)>();
+        for (var at = 0; at < input.Events.Count; at++)
+            if (ErrorInfo.Of(input.Events[at]) is { } err && ErrorClass.IsRetrySignal(err)) signals.Add((input.Events[at].Seq, input.Position(at), err));
 
         var (window, threshold) = (input.Settings.RetryStormWindow, input.Settings.RetryStormThreshold);
         var i = 0;
@@ -46,11 +48,11 @@ public sealed class RetryStormDetector : IDetector
         }
     }
 
-    /// <summary>Index of the last signal whose seq is within <paramref name="window"/> consecutive seqs of signal <paramref name="from"/>.</summary>
-    private static int LastInWindow(List<(long Seq, ErrorInfo Error)> signals, int from, int window)
+    /// <summary>Index of the last signal whose position is within <paramref name="window"/> consecutive seqs of signal <paramref name="from"/>.</summary>
+    private static int LastInWindow(List<(long Seq, long Position, ErrorInfo Error)> signals, int from, int window)
     {
         var last = from;
-        while (last + 1 < signals.Count && signals[last + 1].Seq - signals[from].Seq < window) last++;
+        while (last + 1 < signals.Count && signals[last + 1].Position - signals[from].Position < window) last++;
         return last;
     }
 }
