@@ -62,9 +62,18 @@ public static class ExportPlan
         var mapped = SpanEvents.Map(span).ToList();
         if (span.IsRoot) mapped.Add(RootEnd(span));
         var events = new List<IncomingEvent>(mapped.Count);
-        foreach (var m in mapped)
+        for (var k = 0; k < mapped.Count; k++)
         {
+            var m = mapped[k];
             var payload = JsonSerializer.SerializeToElement(m.Payload);
+            if (payload.GetRawText().Length > EventValidator.MaxPayloadBytes && SpanEvents.Split(m, span) is { } pair)
+            {
+                // One event a span would not fit where its two halves may: store the pair, as before ADR 0034.
+                mapped.RemoveAt(k);
+                mapped.InsertRange(k, pair);
+                k--;
+                continue;
+            }
             if (payload.GetRawText().Length > EventValidator.MaxPayloadBytes)
                 return (null, $"span {span.SpanId}: its {m.Type} payload exceeds {EventValidator.MaxPayloadBytes} bytes");
             if (JsonSafety.ContainsNul(payload)) return (null, $"span {span.SpanId}: attributes must not contain NUL (U+0000) characters");

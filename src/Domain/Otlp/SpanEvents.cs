@@ -99,6 +99,26 @@ public static class SpanEvents
         return events;
     }
 
+    /// <summary>
+    /// A merged event split back into the pair it stands for (roles <c>request</c>/<c>call</c> at the span's start, then
+    /// the answer without its carried part): for a span whose one event would exceed the payload cap while each half
+    /// fits. Null when <paramref name="merged"/> carries nothing. Deterministic, so a retried export splits the same way.
+    /// </summary>
+    public static IReadOnlyList<MappedEvent>? Split(MappedEvent merged, SpanData span)
+    {
+        var (field, role, type) = merged.Type switch
+        {
+            EventTypes.LlmResponse => (CarriedParts.RequestField, "request", EventTypes.LlmRequest),
+            EventTypes.ToolResult => (CarriedParts.CallField, "call", EventTypes.ToolCall),
+            _ => ("", "", ""),
+        };
+        if (field == "" || merged.Payload[field] is not JsonObject carried) return null;
+        var answer = merged.Payload.DeepClone().AsObject();
+        answer.Remove(field);
+        answer.Remove(CarriedParts.StartedAtField);
+        return [new(role, type, span.Start, carried.DeepClone().AsObject()), merged with { Payload = answer }];
+    }
+
     private static string StartedAt(SpanData s) => s.Start.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     private static JsonArray? OtherEvents(SpanData s)

@@ -79,6 +79,24 @@ public sealed class OtlpMappingRules
         Assert.Null(PayloadRules.Check(EventTypes.ToolResult, JsonSerializer.SerializeToElement(tool.Payload)));
     }
 
+    [Fact]
+    public void a_span_too_big_for_one_event_is_stored_as_its_pair_when_each_half_fits()
+    {
+        var big = new string('x', 150_000); // input and output each fit under 256 KiB, together they do not
+        var span = Span(attrs: [("gen_ai.operation.name", "chat"),
+            ("gen_ai.input.messages", $$"""[{"role":"user","content":"{{big}}"}]"""),
+            ("gen_ai.output.messages", $$"""[{"role":"assistant","content":"{{big}}"}]""")]);
+        var (plan, rejected) = ExportPlan.Decide([span], [null]);
+        Assert.Empty(rejected);
+        var events = Assert.Single(plan).Events;
+        Assert.Equal([EventTypes.LlmRequest, EventTypes.LlmResponse], events.Select(e => e.Type));
+        Assert.Equal([":request", ":response"], events.Select(e => e.IdempotencyKey[e.IdempotencyKey.LastIndexOf(':')..]));
+        Assert.Equal(big, events[0].Payload.GetProperty("messages")[0].GetProperty("content").GetString());
+        Assert.Equal(big, events[1].Payload.GetProperty("content").GetString());
+        Assert.False(events[1].Payload.TryGetProperty(CarriedParts.RequestField, out _));
+        Assert.Equal([SpanData.FromUnixNano(1_000_000), SpanData.FromUnixNano(5_000_000)], events.Select(e => e.Ts!.Value));
+    }
+
     [Theory]
     [InlineData("llm.response", """{"request": "gpt-4o"}""", "payload.request must be an object")]
     [InlineData("llm.response", """{"request": {"input_tokens": -1}}""", "payload.request.input_tokens must be a non-negative integer")]
