@@ -21,8 +21,9 @@ public enum ErasureStatus { Erased, NotFound, Behind }
 public sealed record ErasureResult(ErasureStatus Status, int Artifacts = 0, int ObjectsRemoved = 0);
 
 /// <summary>
-/// Erases one session (ADR 0015, 0033). First it waits until every async projection has folded the session's last
-/// event, so no daemon batch in flight can write a read model back after the erasure. Then one transaction removes
+/// Erases one session (ADR 0015, 0033). Under the session's stream lock it first waits until every async projection
+/// has folded the session's last event, so no daemon batch in flight can write a read model back after the erasure.
+/// Then the same transaction removes
 /// the event stream (the same two statements as Marten's <c>DeleteSingleEventStreamAsync</c>, inside our transaction so
 /// the erasure is all or nothing), the head, summary and analysis, the artifact records, the session's share of the
 /// fleet read model (search rows, rollups), appends <see cref="IncidentSessionErased"/> to every incident that counted
@@ -32,42 +33,27 @@ public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, 
     WorkspaceDatabases databases, TracingStoreSettings settings, ErasureOptions options, TimeProvider clock)
 {
     private const int PageSize = 1000;
-    private const int MaxAttempts = 3;
 
     public async Task<ErasureResult> EraseAsync(string workspace, string project, string sessionId, string actor, string? requestId,
         CancellationToken ct)
     {
-        var key = SessionIds.StreamKey(project, sessionId);
-        for (var attempt = 1; ; attempt++)
-        {
-            var (version, sequence) = await StreamEndAsync(workspace, key, ct);
-            if (version == 0) return new ErasureResult(ErasureStatus.NotFound);
-            if (!await DaemonPassedAsync(workspace, sequence, ct)) return new ErasureResult(ErasureStatus.Behind);
-            var erased = await EraseFoldedAsync(workspace, project, sessionId, key, version, actor, requestId, ct);
-            if (erased is not null) return erased;
-            // Events arrived after the wait (a late append, the automatic analysis): wait for the daemon again.
-            if (attempt >= MaxAttempts) return new ErasureResult(ErasureStatus.Behind);
-        }
-    }
-
-    /// <summary>
-    /// Erases the stream as of <paramref name="version"/>, which the daemon has folded. The stream row stays locked
-    /// (<c>FetchForExclusiveWriting</c>) until the commit, so no append slips in between the check and the delete;
-    /// null when the stream moved past <paramref name="version"/> before the lock was taken.
-    /// </summary>
-    private async Task<ErasureResult?> EraseFoldedAsync(string workspace, string project, string sessionId, string key, long version,
-        string actor, string? requestId, CancellationToken ct)
-    {
         var s = settings.Schema;
+        var key = SessionIds.StreamKey(project, sessionId);
         var fleet = new FleetErasure(s, settings.Prices, workspace, key);
         var incidents = new SortedSet<string>(StringComparer.Ordinal);
         List<Artifact> artifacts;
         var now = clock.GetUtcNow();
         await using (var session = store.LightweightSession(workspace))
         {
+            // The stream row stays locked (FetchForExclusiveWriting) until the commit: no append (ingest, the automatic
+            // analysis) can slip in, so the last event read next is the last one, and once the daemon has folded it no
+            // batch in flight can write a read model back after the erasure. Writers of this session wait on the lock
+            // for at most the daemon wait, then find no session.
             var stream = await session.Events.FetchForExclusiveWriting<SessionHead>(key, ct);
             if (stream.Aggregate is null) return new ErasureResult(ErasureStatus.NotFound);
-            if (stream.CurrentVersion != version) return null;
+            if (!await DaemonPassedAsync(workspace, await LastSequenceAsync(workspace, key, ct), ct))
+                return new ErasureResult(ErasureStatus.Behind); // disposing the session rolls back and releases the lock
+
             // Page through the stream (a long session is never held whole): the fleet share and the incidents it fed.
             for (long from = 1; ; from += PageSize)
             {
@@ -106,16 +92,14 @@ public sealed class SessionEraser(IDocumentStore store, IArtifactStore objects, 
         return new ErasureResult(ErasureStatus.Erased, artifacts.Count, removed);
     }
 
-    /// <summary>The stream's version and the global sequence of its last event (0, 0 when there is no stream).</summary>
-    private async Task<(long Version, long Sequence)> StreamEndAsync(string workspace, string key, CancellationToken ct)
+    /// <summary>The global sequence of the stream's last event (read under the stream lock, so it is the last one).</summary>
+    private async Task<long> LastSequenceAsync(string workspace, string key, CancellationToken ct)
     {
         await using var cmd = databases.For(workspace).CreateCommand(
-            $"select coalesce(max(version), 0), coalesce(max(seq_id), 0) from {settings.Schema}.mt_events where stream_id = $1 and tenant_id = $2");
+            $"select coalesce(max(seq_id), 0) from {settings.Schema}.mt_events where stream_id = $1 and tenant_id = $2");
         cmd.Parameters.Add(new NpgsqlParameter { Value = key });
         cmd.Parameters.Add(new NpgsqlParameter { Value = workspace });
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        return (r.GetInt64(0), r.GetInt64(1));
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>

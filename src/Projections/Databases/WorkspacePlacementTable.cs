@@ -22,20 +22,19 @@ internal sealed class WorkspacePlacementTable(NpgsqlDataSource main, string sche
     /// </summary>
     public async Task<string> PlaceAsync(string workspace, string? database, string[] names, CancellationToken ct)
     {
+        // On conflict the statement waits for a placement another node is committing and answers the stored row, even
+        // one committed after this statement's snapshot began (a no-op update locks and returns it), so no re-read loop.
+        // Runs once per workspace and node: the dead row version of the no-op update is rare.
         await using var cmd = main.CreateCommand(
             $"with pick as (select coalesce($2, (select n.name from unnest($3::text[]) as n(name) " +
-            $"left join {Table} w on w.database = n.name group by n.name order by count(w.workspace_id), n.name limit 1))), " +
-            $"ins as (insert into {Table} (workspace_id, database) select $1, database from (select (select * from pick) as database) p " +
-            "on conflict (workspace_id) do nothing returning database) " +
-            $"select database from ins union all select database from {Table} where workspace_id = $1 limit 1");
+            $"left join {Table} w on w.database = n.name group by n.name order by count(w.workspace_id), n.name limit 1))) " +
+            $"insert into {Table} as t (workspace_id, database) select $1, (select * from pick) " +
+            "on conflict (workspace_id) do update set database = t.database returning t.database");
         cmd.Parameters.Add(new NpgsqlParameter { Value = workspace });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)database ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = names });
-        // A placement committed by another node after this statement's snapshot began: the insert skips it and the
-        // select cannot see it yet, so ask again (the next statement sees it).
-        for (var attempt = 0; ; attempt++)
-            if (await cmd.ExecuteScalarAsync(ct) is string placed) return placed;
-            else if (attempt == 2) throw new InvalidOperationException($"Workspace '{workspace}' could not be placed.");
+        return await cmd.ExecuteScalarAsync(ct) as string
+            ?? throw new InvalidOperationException($"Workspace '{workspace}' could not be placed.");
     }
 
     public async Task<Dictionary<string, long>> CountsAsync(CancellationToken ct)

@@ -128,6 +128,28 @@ public sealed class WorkspacesOverTwoDatabases(TwoDatabaseFixture db)
         Assert.Equal(counts.GetValueOrDefault(leastUsed) + 1, (await db.Databases.CountsAsync(default))[leastUsed]);
     }
 
+    [Fact]
+    public async Task racing_placements_of_one_workspace_all_answer_the_one_stored()
+    {
+        // Nodes placing a new workspace at once, each naming another database: the first commit wins and every
+        // caller, including those whose statement began before it committed, answers that placement in one statement.
+        for (var round = 0; round < 5; round++)
+        {
+            var workspace = "ws-race-" + Guid.NewGuid().ToString("N")[..12];
+            using var start = new ManualResetEventSlim();
+            var racers = Enumerable.Range(0, 12).Select(i => Task.Run(async () =>
+            {
+                start.Wait();
+                return await db.Databases.PlaceAsync(workspace, i % 2 == 0 ? Main : Second, default);
+            })).ToArray();
+            start.Set();
+            var answers = await Task.WhenAll(racers);
+            Assert.Single(answers.Distinct());
+            Assert.Equal(1, await TwoDatabaseFixture.CountAsync(Main, "workspace_databases", "workspace_id = $1 and database = $2",
+                workspace, answers[0]));
+        }
+    }
+
     private async Task<Reply> IncidentAsync(TestClient client, string id, Func<Reply, bool> done) =>
         await Eventually.UntilAsync(async () =>
             {
