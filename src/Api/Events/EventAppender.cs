@@ -91,7 +91,11 @@ public sealed class EventAppender(IDocumentStore store, EventLog log, SetAppend 
         // The stream row stays locked until the commit: every other writer of this session waits, so the keys read
         // next and the decision cannot be overtaken, and the commit cannot lose a race.
         var stream = await session.Events.FetchForExclusiveWriting<SessionHead>(streamKey, ct);
-        if (stream.Aggregate is null) return new Result(false, null);
+        // Marten locks the stream row and loads the inline head in two commands with two snapshots: a creation that
+        // commits between them gives a head but no locked row (version 0, start-stream mode), and appending would start
+        // the stream again and collide. That is "not found yet": the OTLP caller creates (losing that race harmlessly)
+        // and appends again under the lock.
+        if (stream.Aggregate is null || (stream.CurrentVersion ?? 0) == 0) return new Result(false, null);
 
         var stored = await log.FindKeysAsync(workspace, ids, ct);
         var outcome = decide(stream.Aggregate.LastSeq, stored);
