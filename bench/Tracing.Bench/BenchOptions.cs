@@ -9,6 +9,7 @@ public sealed class BenchOptions
     public int Sessions { get; private set; } = 4;
     public int[] Batches { get; private set; } = [1, 10, 100];
     public double WarmupSeconds { get; private set; } = 2;
+    public double JitWarmupSeconds { get; private set; } = 5;
     public double DurationSeconds { get; private set; } = 10;
     public double RawDurationSeconds { get; private set; } = 5;
     public double HalfDurationSeconds { get; private set; } = 15;
@@ -57,6 +58,8 @@ public sealed class BenchOptions
           --sessions N            concurrent sessions (writers) for ingest and raw baselines (default 4)
           --batches 1,10,100      ingest batch sizes (default 1,10,100)
           --warmup S              unmeasured warm-up per ingest phase, seconds (default 2)
+          --jit-warmup S          before any ingest phase is measured, run each ingest workload (every batch size, OTLP) S
+                                  seconds unmeasured, so tiered compilation has promoted their code (default 5; 0 skips)
           --duration S            measured time per ingest batch size, seconds (default 10)
           --raw-duration S        time per raw baseline (COPY, INSERT), seconds (default 5)
           --raw-batch N           rows per raw COPY / INSERT (default 100)
@@ -106,6 +109,7 @@ public sealed class BenchOptions
             o.Smoke = true;
             o.Sessions = 2;
             o.WarmupSeconds = 0.3;
+            o.JitWarmupSeconds = 0;
             o.DurationSeconds = 1;
             o.RawDurationSeconds = 0.5;
             o.HalfDurationSeconds = 2;
@@ -134,6 +138,7 @@ public sealed class BenchOptions
                 case "--sessions": o.Sessions = Int(name, Value(), 1, 256); break;
                 case "--batches": o.Batches = Ints(name, Value(), 1, 1000); break;
                 case "--warmup": o.WarmupSeconds = Dbl(name, Value(), 0); break;
+                case "--jit-warmup": o.JitWarmupSeconds = Dbl(name, Value(), 0); break;
                 case "--duration": o.DurationSeconds = Dbl(name, Value(), 0.1); break;
                 case "--raw-duration": o.RawDurationSeconds = Dbl(name, Value(), 0.1); break;
                 case "--raw-batch": o.RawBatch = Int(name, Value(), 1, 1000); break;
@@ -190,7 +195,7 @@ public sealed class BenchOptions
 
     public Dictionary<string, object> Describe() => new()
     {
-        ["smoke"] = Smoke, ["sessions"] = Sessions, ["batches"] = Batches, ["warmup_s"] = WarmupSeconds,
+        ["smoke"] = Smoke, ["sessions"] = Sessions, ["batches"] = Batches, ["warmup_s"] = WarmupSeconds, ["jit_warmup_s"] = JitWarmupSeconds,
         ["duration_s"] = DurationSeconds, ["raw_duration_s"] = RawDurationSeconds, ["raw_batch"] = RawBatch,
         ["half_duration_s"] = HalfDurationSeconds, ["half_fraction"] = HalfFraction, ["replay_sizes"] = ReplaySizes,
         ["replay_runs"] = ReplayRuns, ["page_limit"] = PageLimit, ["seed_batch"] = SeedBatch, ["schema"] = Schema,

@@ -10,7 +10,7 @@ namespace Tracing.Bench;
 /// Spans/s through POST /v1/traces (protobuf, one session per writer, closed loop), to set against the native
 /// batch ingest of the same run. The spans rotate through the three shapes an agent emits: a chat (becomes one
 /// llm.response carrying its request), a tool execution (one tool.result carrying its call) and a plain step
-/// (agent.step), each with about as much text as the native workload's payloads (ADR 0034; before it, a chat and a
+/// (agent.step), each with as much free text as the native workload's average event (ADR 0034; before it, a chat and a
 /// tool execution were two events each).
 /// </summary>
 public sealed class OtlpBench(HttpClient http, Failures failures)
@@ -22,7 +22,8 @@ public sealed class OtlpBench(HttpClient http, Failures failures)
     }
 
     private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
-    private static readonly string Pad = string.Concat(Enumerable.Repeat("The agent compared the passages and refined its query; ", 5));
+    /// <summary>As much free text a span as the native workload has an event, so the two rows store the same text.</summary>
+    private static readonly string Pad = Workload.AverageText;
 
     public async Task<Result> ClosedLoopAsync(int spansPerRequest, int sessions, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
     {

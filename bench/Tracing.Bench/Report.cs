@@ -61,7 +61,7 @@ public static class Report
                 return new Line("otlp", $"POST /v1/traces protobuf, {M("spans"):0} spans a request, {M("sessions"):0} sessions",
                     $"{N(M("spans_per_s"))} spans/s",
                     $"{N(M("events_per_s"))} ev/s ({M("event_ratio_to_native"):0.00}x native); p50 {Ms(M("p50_ms"))}  p99 {Ms(M("p99_ms"))}, n={M("requests"):0}; " +
-                    $"{ratio:0.00}x native batch {M("native_batch"):0} ev/s" + Cpu(m),
+                    $"{ratio:0.00}x native batch {M("native_batch"):0} ev/s (mean of {N(M("native_before_ev_per_s"))} before, {N(M("native_after_ev_per_s"))} after)" + Cpu(m),
                     $">= {OtlpRatioTarget:0.0}x native", Status(ratio >= OtlpRatioTarget, ratio));
             }
             case "replay":

@@ -37,7 +37,9 @@ public static class OtlpBody
         byte[] bytes;
         try
         {
-            var sent = await ReadCappedAsync(request.Body, limits.MaxBodyBytes, ct);
+            var sent = request.ContentLength is { } length
+                ? await ReadExactlyAsync(request.Body, length, ct)
+                : await ReadCappedAsync(request.Body, limits.MaxBodyBytes, ct);
             if (sent is null) return (null, TooLarge(limits.MaxBodyBytes, "sent"));
             if (encoding == "gzip")
             {
@@ -51,6 +53,10 @@ public static class OtlpBody
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (null, TooLarge(limits.MaxBodyBytes, "sent"));
+        }
+        catch (EndOfStreamException)
+        {
+            return (null, Problems.BadRequest("The body ended before its Content-Length."));
         }
         catch (InvalidDataException)
         {
@@ -70,6 +76,17 @@ public static class OtlpBody
         {
             return (null, Problems.BadRequest("Malformed OTLP protobuf: " + ex.Message));
         }
+    }
+
+    /// <summary>
+    /// A body of a declared length (already checked against the cap; the server refuses a body longer or shorter than
+    /// declared): read into one array of that size, with no growing buffer and no final copy.
+    /// </summary>
+    private static async Task<byte[]> ReadExactlyAsync(Stream source, long length, CancellationToken ct)
+    {
+        var bytes = new byte[length];
+        await source.ReadExactlyAsync(bytes, ct);
+        return bytes;
     }
 
     /// <summary>The whole stream, or null as soon as it passes <paramref name="cap"/> bytes.</summary>

@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace Tracing.Domain.Events;
 
@@ -35,24 +35,40 @@ public static class CarriedParts
     /// Fields that identify the call (<c>model</c>/<c>provider</c>, <c>tool</c>/<c>call_id</c>) may be left out of the
     /// carried object: it then takes them from the event that carries it.
     /// </summary>
-    public static TraceEventRecorded? Of(TraceEventRecorded e)
-    {
-        if (RuleFor(e.Type) is not { } rule || e.Payload.ValueKind != JsonValueKind.Object
-            || !e.Payload.TryGetProperty(rule.Field, out var part) || part.ValueKind != JsonValueKind.Object) return null;
-        return e with { Type = rule.Type, Ts = StartedAt(e.Payload), Payload = WithInherited(part, e.Payload, rule.Inherited) };
-    }
+    public static TraceEventRecorded? Of(TraceEventRecorded e) =>
+        Part(e) is { ValueKind: JsonValueKind.Object } part && RuleFor(e.Type) is { } rule
+            ? e with { Type = rule.Type, Ts = StartedAt(e.Payload), Payload = WithInherited(part, e.Payload, rule.Inherited) }
+            : null;
+
+    /// <summary>The carried object as stored (without what it inherits); <c>default</c> when the event carries none.</summary>
+    public static JsonElement Part(TraceEventRecorded e) =>
+        RuleFor(e.Type) is { } rule && e.Payload.ValueKind == JsonValueKind.Object
+        && e.Payload.TryGetProperty(rule.Field, out var part) && part.ValueKind == JsonValueKind.Object ? part : default;
 
     /// <summary><c>started_at</c> as a time; null when absent or not an ISO 8601 timestamp.</summary>
     public static DateTimeOffset? StartedAt(JsonElement payload) =>
         EventFacts.Str(payload, StartedAtField) is { } s
         && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 
+    /// <summary>The part with the identifying fields it left out copied from the outer event, written once (no DOM).</summary>
     private static JsonElement WithInherited(JsonElement part, JsonElement outer, string[] inherited)
     {
-        var missing = inherited.Where(f => !EventFacts.Has(part, f) && EventFacts.Has(outer, f)).ToList();
-        if (missing.Count == 0) return part;
-        var copy = JsonNode.Parse(part.GetRawText())!.AsObject();
-        foreach (var f in missing) copy[f] = JsonNode.Parse(outer.GetProperty(f).GetRawText());
-        return JsonSerializer.SerializeToElement(copy);
+        List<string>? missing = null;
+        foreach (var f in inherited)
+            if (!EventFacts.Has(part, f) && EventFacts.Has(outer, f)) (missing ??= []).Add(f);
+        if (missing is null) return part;
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            foreach (var p in part.EnumerateObject()) p.WriteTo(w);
+            foreach (var f in missing)
+            {
+                w.WritePropertyName(f);
+                outer.GetProperty(f).WriteTo(w);
+            }
+            w.WriteEndObject();
+        }
+        return JsonElement.Parse(buffer.WrittenSpan);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -20,11 +21,19 @@ public static class EventIdentity
         return new Guid(g, bigEndian: true);
     }
 
-    /// <summary>Hash of what makes two deliveries of a key "the same event": seq, type and payload (whitespace-insensitive).</summary>
+    /// <summary>
+    /// Hash of what makes two deliveries of a key "the same event": seq, type and payload (whitespace-insensitive): SHA-256
+    /// of <c>"{seq}\n{type}\n"</c> and the payload as <see cref="JsonSerializer"/> writes it, hashed from the writer's
+    /// bytes (no intermediate strings; the same digest as hashing the serialised string's UTF-8).
+    /// </summary>
     public static string ContentHash(long seq, string type, JsonElement payload)
     {
-        var canonical = JsonSerializer.Serialize(payload);
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{seq}\n{type}\n{canonical}"));
-        return Convert.ToHexStringLower(bytes);
+        var prefix = $"{seq}\n{type}\n";
+        var text = new ArrayBufferWriter<byte>(Encoding.UTF8.GetMaxByteCount(prefix.Length) + Math.Max(256, JsonSafety.Utf8Length(payload)));
+        text.Advance(Encoding.UTF8.GetBytes(prefix, text.GetSpan(Encoding.UTF8.GetMaxByteCount(prefix.Length))));
+        using (var w = new Utf8JsonWriter(text)) payload.WriteTo(w);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(text.WrittenSpan, digest);
+        return Convert.ToHexStringLower(digest);
     }
 }

@@ -56,7 +56,7 @@ public static class EventValidator
         else
             payload = p;
 
-        if (payload.GetRawText().Length > MaxPayloadBytes)
+        if (JsonSafety.Utf8Length(payload) > MaxPayloadBytes)
             return Invalid(index, key, seq, $"payload exceeds {MaxPayloadBytes} bytes");
 
         if (JsonSafety.ContainsNul(payload))

@@ -22,7 +22,7 @@ public sealed record StepFacts(
     public static StepFacts Of(TraceEventRecorded e)
     {
         var p = e.Payload;
-        var carried = CarriedParts.Of(e)?.Payload ?? default;
+        var carried = CarriedParts.Part(e); // what it inherits is p's own, read first below
         var isLlm = e.Type is EventTypes.LlmRequest or EventTypes.LlmResponse;
         var isTool = e.Type is EventTypes.ToolCall or EventTypes.ToolResult;
         var usage = e.Type == EventTypes.LlmResponse && p.ValueKind == JsonValueKind.Object &&

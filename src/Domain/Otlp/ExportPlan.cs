@@ -66,7 +66,8 @@ public static class ExportPlan
         {
             var m = mapped[k];
             var payload = JsonSerializer.SerializeToElement(m.Payload);
-            if (payload.GetRawText().Length > EventValidator.MaxPayloadBytes && SpanEvents.Split(m, span) is { } pair)
+            var tooBig = JsonSafety.Utf8Length(payload) > EventValidator.MaxPayloadBytes;
+            if (tooBig && SpanEvents.Split(m, span) is { } pair)
             {
                 // One event a span would not fit where its two halves may: store the pair, as before ADR 0034.
                 mapped.RemoveAt(k);
@@ -74,7 +75,7 @@ public static class ExportPlan
                 k--;
                 continue;
             }
-            if (payload.GetRawText().Length > EventValidator.MaxPayloadBytes)
+            if (tooBig)
                 return (null, $"span {span.SpanId}: its {m.Type} payload exceeds {EventValidator.MaxPayloadBytes} bytes");
             if (JsonSafety.ContainsNul(payload)) return (null, $"span {span.SpanId}: attributes must not contain NUL (U+0000) characters");
             if (PayloadRules.Check(m.Type, payload) is { } bad) return (null, $"span {span.SpanId}: {bad}");

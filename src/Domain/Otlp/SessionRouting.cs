@@ -18,6 +18,17 @@ public static class SessionRouting
         return span.TraceId;
     }
 
+    /// <summary>The span attribute that named the session, if one did (null when the resource or the trace id did).</summary>
+    public static string? RoutedBy(SpanData span)
+    {
+        foreach (var key in SessionKeys)
+        {
+            if (Text(span.Attributes, key) is not null) return key;
+            if (Text(span.Resource, key) is not null) return null;
+        }
+        return null;
+    }
+
     /// <summary><c>gen_ai.agent.name</c> of the span, else the resource's <c>service.name</c>.</summary>
     public static string? AgentOf(SpanData span) => Text(span.Attributes, "gen_ai.agent.name") ?? Text(span.Resource, "service.name");
 

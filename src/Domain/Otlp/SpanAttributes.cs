@@ -16,6 +16,9 @@ public sealed class SpanAttributes(IReadOnlyDictionary<string, JsonNode?> values
 
     public bool Has(string key) => values.ContainsKey(key);
 
+    /// <summary>Marks <paramref name="key"/> used without reading it (a value another rule already took).</summary>
+    public void Use(string key) => _used.Add(key);
+
     /// <summary>The first present key's value, as text (numbers and booleans in their JSON spelling); marks it used.</summary>
     public string? Str(params string[] keys)
     {

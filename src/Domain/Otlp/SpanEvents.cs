@@ -19,6 +19,7 @@ public static class SpanEvents
     public static IReadOnlyList<MappedEvent> Map(SpanData span)
     {
         var a = new SpanAttributes(span.Attributes);
+        if (SessionRouting.RoutedBy(span) is { } routing) a.Use(routing); // the stream says it; not repeated in every event
         var (role, rule) = SpanRoleRules.Decide(a);
         var error = SpanErrors.Of(span, a);
         List<MappedEvent> events = role switch
@@ -28,15 +29,13 @@ public static class SpanEvents
             _ => Step(span, a, role, error),
         };
 
-        // The span's first event carries where the span came from and every attribute no rule used.
+        // The span's first event carries where the span came from and every attribute no rule used. Nothing a reader can
+        // derive is stored again (ADR 0035): an LLM or tool span's duration is ts - started_at, its role the event type.
         var open = events[0].Payload;
         open["span_name"] = span.Name;
         open["trace_id"] = span.TraceId;
-        open["duration_ms"] = Math.Round((span.End - span.Start).TotalMilliseconds, 3);
-        open["otel"] = new JsonObject
-        {
-            ["role"] = role.ToString().ToLowerInvariant(), ["rule"] = rule, ["span_kind"] = span.Kind, ["scope"] = span.ScopeName,
-        };
+        if (!open.ContainsKey(CarriedParts.StartedAtField)) open["duration_ms"] = Math.Round((span.End - span.Start).TotalMilliseconds, 3);
+        open["otel"] = new JsonObject { ["rule"] = rule, ["span_kind"] = span.Kind, ["scope"] = span.ScopeName };
         if (OtherEvents(span) is { } others) events[^1].Payload["span_events"] = others;
         if (a.Unused() is { } rest) open["attributes"] = rest;
         return events;
@@ -47,8 +46,11 @@ public static class SpanEvents
         var model = a.Str("gen_ai.request.model", "llm.model_name");
         var provider = a.Str("gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system");
         var inputTokens = a.Long("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt");
+        var responseModel = a.Str("gen_ai.response.model") ?? model;
+        // The request leaves out what it would inherit from its response (CarriedParts): the provider, and the model
+        // unless the response names another (a dated snapshot of the requested alias, say).
         var request = Obj(
-            ("model", model), ("provider", provider), ("operation", a.Str("gen_ai.operation.name", "llm.request.type")),
+            ("model", model == responseModel ? null : model), ("operation", a.Str("gen_ai.operation.name", "llm.request.type")),
             ("input_tokens", inputTokens), ("messages", GenAiMessages.Input(a)),
             ("temperature", a.Json("gen_ai.request.temperature")), ("max_tokens", a.Json("gen_ai.request.max_tokens")));
 
@@ -64,7 +66,7 @@ public static class SpanEvents
                 "llm.token_count.prompt_details.cache_write")),
             ("total_tokens", a.Long("gen_ai.usage.total_tokens", "llm.usage.total_tokens", "llm.token_count.total")));
         var response = Obj(
-            ("model", a.Str("gen_ai.response.model") ?? model), ("provider", provider), ("response_id", a.Str("gen_ai.response.id")),
+            ("model", responseModel), ("provider", provider), ("response_id", a.Str("gen_ai.response.id")),
             ("content", GenAiMessages.ContentOf(output)), ("finish_reason", error is not null ? "error" : FinishReasons.Map(raw)),
             ("finish_reasons", reasons), ("output_messages", GenAiMessages.IsPlainText(output) ? null : output), ("usage", usage.Count > 0 ? usage : null), ("error", error),
             (CarriedParts.RequestField, request), (CarriedParts.StartedAtField, StartedAt(s)));
@@ -76,7 +78,7 @@ public static class SpanEvents
     {
         var tool = a.Str("gen_ai.tool.name", "tool.name", "traceloop.entity.name") ?? s.Name;
         var callId = a.Str("gen_ai.tool.call.id", "tool_call.id");
-        var call = Obj(("tool", tool), ("call_id", callId), ("type", a.Str("gen_ai.tool.type")),
+        var call = Obj(("type", a.Str("gen_ai.tool.type")),
             ("description", a.Str("gen_ai.tool.description", "tool.description")),
             ("args", a.Json("gen_ai.tool.call.arguments", "input.value", "traceloop.entity.input")));
         var result = Obj(("tool", tool), ("call_id", callId), ("ok", error is null),
@@ -116,10 +118,15 @@ public static class SpanEvents
         var answer = merged.Payload.DeepClone().AsObject();
         answer.Remove(field);
         answer.Remove(CarriedParts.StartedAtField);
-        return [new(role, type, span.Start, carried.DeepClone().AsObject()), merged with { Payload = answer }];
+        var opening = carried.DeepClone().AsObject();
+        foreach (var f in CarriedParts.RuleFor(merged.Type)!.Value.Inherited) // stored apart, it names its call itself
+            if (!opening.ContainsKey(f) && answer[f] is { } v) opening[f] = v.DeepClone();
+        return [new(role, type, span.Start, opening), merged with { Payload = answer }];
     }
 
-    private static string StartedAt(SpanData s) => s.Start.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The span's start in UTC, to the tick (<c>2026-03-01T09:00:00.1234567Z</c>).</summary>
+    private static string StartedAt(SpanData s) =>
+        s.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static JsonArray? OtherEvents(SpanData s)
     {

@@ -49,6 +49,25 @@ public sealed class OtlpMappingRules
     }
 
     [Fact]
+    public void the_attribute_that_named_the_session_is_not_kept_again_but_one_that_did_not_is()
+    {
+        var routed = SpanEvents.Map(Span(attrs: [("session.id", "s-1"), ("gen_ai.conversation.id", "conv-1")]))[0];
+        Assert.Equal("conv-1", (string?)routed.Payload["attributes"]!["gen_ai.conversation.id"]);
+        Assert.Null(routed.Payload["attributes"]!["session.id"]);
+
+        var byConversation = SpanEvents.Map(Span(attrs: [("gen_ai.conversation.id", "conv-1")]))[0];
+        Assert.Null(byConversation.Payload["attributes"]);
+
+        // The resource's session.id named the session: the span's conversation id did not, so it is kept.
+        var span = Span(attrs: [("gen_ai.conversation.id", "conv-1")]) with
+        {
+            Resource = new Dictionary<string, JsonNode?> { ["session.id"] = JsonValue.Create("s-2") },
+        };
+        Assert.Equal("s-2", SessionRouting.SessionOf(span));
+        Assert.Equal("conv-1", (string?)SpanEvents.Map(span)[0].Payload["attributes"]!["gen_ai.conversation.id"]);
+    }
+
+    [Fact]
     public void a_complete_llm_or_tool_span_is_one_event_that_carries_its_request_or_call()
     {
         var llm = Assert.Single(SpanEvents.Map(Span(attrs: [("gen_ai.operation.name", "chat"), ("gen_ai.provider.name", "openai"),
@@ -56,17 +75,23 @@ public sealed class OtlpMappingRules
         Assert.Equal(("response", EventTypes.LlmResponse), (llm.Role, llm.Type));
         Assert.Equal(SpanData.FromUnixNano(5_000_000), llm.Ts);
         var request = llm.Payload[CarriedParts.RequestField]!;
-        Assert.Equal("gpt-4o", (string?)request["model"]);
+        // What the request would inherit from its response is stored once, on the response (ADR 0035).
+        Assert.Equal(("gpt-4o", "openai"), ((string?)llm.Payload["model"], (string?)llm.Payload["provider"]));
+        Assert.Null(request["model"]);
+        Assert.Null(request["provider"]);
         Assert.Equal("chat", (string?)request["operation"]);
         Assert.Equal(12L, (long?)request["input_tokens"]);
         Assert.Equal(0.5, (double?)request["temperature"]);
-        Assert.Equal(4.0, (double?)llm.Payload["duration_ms"]);
+        Assert.Null(llm.Payload["duration_ms"]); // ts - started_at
+        Assert.Equal("2026-01-01T00:00:00.0010000Z".Length, ((string?)llm.Payload[CarriedParts.StartedAtField])!.Length);
 
         var tool = Assert.Single(SpanEvents.Map(Span(status: SpanStatus.Error, attrs: [("gen_ai.operation.name", "execute_tool"),
             ("gen_ai.tool.name", "grep"), ("gen_ai.tool.call.id", "c1"), ("gen_ai.tool.call.arguments", "{\"q\":1}")])));
         Assert.Equal(("result", EventTypes.ToolResult), (tool.Role, tool.Type));
         Assert.False((bool)tool.Payload["ok"]!);
-        Assert.Equal("grep", (string?)tool.Payload["call"]!["tool"]);
+        Assert.Equal(("grep", "c1"), ((string?)tool.Payload["tool"], (string?)tool.Payload["call_id"]));
+        Assert.Null(tool.Payload["call"]!["tool"]);
+        Assert.Null(tool.Payload["call"]!["call_id"]);
         Assert.Equal(1L, (long?)tool.Payload["call"]!["args"]!["q"]);
 
         // Read back as the pair it stands for: the carried part is the request, dated at the span's start.
@@ -75,6 +100,8 @@ public sealed class OtlpMappingRules
         Assert.Equal((EventTypes.LlmRequest, stored.Seq, SpanData.FromUnixNano(1_000_000)), (part.Type, part.Seq, part.Ts!.Value));
         Assert.Equal("gpt-4o", EventFacts.Str(part.Payload, "model"));
         Assert.Equal("openai", EventFacts.Str(part.Payload, "provider"));
+        var call = CarriedParts.Of(Stored(EventTypes.ToolResult, tool.Payload, tool.Ts))!;
+        Assert.Equal(("grep", "c1"), (EventFacts.Str(call.Payload, "tool"), EventFacts.Str(call.Payload, "call_id")));
         Assert.Null(PayloadRules.Check(EventTypes.LlmResponse, stored.Payload));
         Assert.Null(PayloadRules.Check(EventTypes.ToolResult, JsonSerializer.SerializeToElement(tool.Payload)));
     }
@@ -83,7 +110,7 @@ public sealed class OtlpMappingRules
     public void a_span_too_big_for_one_event_is_stored_as_its_pair_when_each_half_fits()
     {
         var big = new string('x', 150_000); // input and output each fit under 256 KiB, together they do not
-        var span = Span(attrs: [("gen_ai.operation.name", "chat"),
+        var span = Span(attrs: [("gen_ai.operation.name", "chat"), ("gen_ai.provider.name", "openai"), ("gen_ai.request.model", "gpt-4o"),
             ("gen_ai.input.messages", $$"""[{"role":"user","content":"{{big}}"}]"""),
             ("gen_ai.output.messages", $$"""[{"role":"assistant","content":"{{big}}"}]""")]);
         var (plan, rejected) = ExportPlan.Decide([span], [null]);
@@ -94,6 +121,8 @@ public sealed class OtlpMappingRules
         Assert.Equal(big, events[0].Payload.GetProperty("messages")[0].GetProperty("content").GetString());
         Assert.Equal(big, events[1].Payload.GetProperty("content").GetString());
         Assert.False(events[1].Payload.TryGetProperty(CarriedParts.RequestField, out _));
+        // Stored apart, the request names its model and provider itself.
+        Assert.Equal(("gpt-4o", "openai"), (events[0].Payload.GetProperty("model").GetString(), events[0].Payload.GetProperty("provider").GetString()));
         Assert.Equal([SpanData.FromUnixNano(1_000_000), SpanData.FromUnixNano(5_000_000)], events.Select(e => e.Ts!.Value));
     }
 

@@ -104,6 +104,11 @@ public sealed class LocalPostgres
         Assert.DoesNotContain(c.Password("pg-app-password"), output);
         await AssertSecuredAsync(c);
         Assert.Contains("scram-sha-256", File.ReadAllText(Path.Combine(c.State, "pg", "data", "pg_hba.conf")));
+        // Write-heavy settings (ADR 0036): checkpoints spread, full-page images compressed.
+        var su = c.Password("pg-superuser-password");
+        Assert.Equal("4GB", await QueryAsync<string>(c, "postgres", su, "postgres", "show max_wal_size"));
+        Assert.Equal("15min", await QueryAsync<string>(c, "postgres", su, "postgres", "show checkpoint_timeout"));
+        Assert.NotEqual("off", await QueryAsync<string>(c, "postgres", su, "postgres", "show wal_compression"));
     }
 
     [Fact]
@@ -155,6 +160,7 @@ public sealed class LocalPostgres
         Assert.DoesNotContain("Password=postgres", compose);
         Assert.DoesNotContain("POSTGRES_PASSWORD: postgres", compose);
         Assert.Contains("POSTGRES_PASSWORD: \"${TRACING_PG_PASSWORD:?", compose); // compose refuses to start without it
+        Assert.Contains("max_wal_size=4GB", compose); // the write-heavy settings of ADR 0036, as the local cluster has them
         Assert.DoesNotContain("Username=postgres", compose);
         Assert.Equal(2, compose.Split("Username=tracing;Password=${TRACING_APP_DB_PASSWORD:?").Length - 1);
         Assert.Contains("\"${TRACING_API_BIND:-127.0.0.1}:", compose);

@@ -32,8 +32,9 @@ public sealed class InstrumentationFixtures(AppFixture app)
         var response = events[1].GetProperty("payload");
         var request = response.GetProperty("request");
         Assert.Equal("llm.request.type", response.GetProperty("otel").GetProperty("rule").GetString());
-        Assert.Equal("gpt-3.5-turbo", request.GetProperty("model").GetString());
-        Assert.Equal("OpenAI", request.GetProperty("provider").GetString());
+        Assert.Equal("gpt-3.5-turbo", Inherited(request, response, "model"));
+        Assert.Equal("OpenAI", response.GetProperty("provider").GetString());
+        Assert.False(request.TryGetProperty("provider", out _)); // stored once, on the response (ADR 0035)
         Assert.Equal("system", request.GetProperty("messages")[0].GetProperty("role").GetString());
         Assert.Equal("Tell me a joke about OpenTelemetry", request.GetProperty("messages")[1].GetProperty("content").GetString());
         Assert.Equal("https://api.openai.com/v1/", response.GetProperty("attributes").GetProperty("gen_ai.openai.api_base").GetString());
@@ -45,7 +46,7 @@ public sealed class InstrumentationFixtures(AppFixture app)
 
         var result = events[2].GetProperty("payload");
         var call = result.GetProperty("call");
-        Assert.Equal("get_weather", call.GetProperty("tool").GetString());
+        Assert.Equal("get_weather", Inherited(call, result, "tool"));
         Assert.Equal("Paris", call.GetProperty("args").GetProperty("kwargs").GetProperty("city").GetString());
         Assert.Equal("get_weather", result.GetProperty("tool").GetString());
         Assert.False(result.GetProperty("ok").GetBoolean());
@@ -86,8 +87,8 @@ public sealed class InstrumentationFixtures(AppFixture app)
         var response = events[1].GetProperty("payload");
         var request = response.GetProperty("request");
         Assert.Equal("openinference.span.kind", response.GetProperty("otel").GetProperty("rule").GetString());
-        Assert.Equal("gpt-4o-mini-2024-07-18", request.GetProperty("model").GetString());
-        Assert.Equal("openai", request.GetProperty("provider").GetString());
+        Assert.Equal("gpt-4o-mini-2024-07-18", Inherited(request, response, "model"));
+        Assert.Equal("openai", Inherited(request, response, "provider"));
         Assert.Equal("user", request.GetProperty("messages")[1].GetProperty("role").GetString());
         Assert.Equal("Plan a day in Paris", request.GetProperty("messages")[1].GetProperty("content").GetString());
 
@@ -97,7 +98,7 @@ public sealed class InstrumentationFixtures(AppFixture app)
 
         var result = events[2].GetProperty("payload");
         var call = result.GetProperty("call");
-        Assert.Equal("lookup_museum_hours", call.GetProperty("tool").GetString());
+        Assert.Equal("lookup_museum_hours", Inherited(call, result, "tool"));
         Assert.Equal("Louvre", call.GetProperty("args").GetProperty("museum").GetString());
         Assert.True(result.GetProperty("ok").GetBoolean());
         Assert.Equal("09:00-18:00", result.GetProperty("output").GetString());
@@ -110,4 +111,8 @@ public sealed class InstrumentationFixtures(AppFixture app)
         await app.WaitForProjectionsAsync();
         Assert.Equal("travel-agent", (await client.Get("/api/traces/oi-session-42")).Body.GetProperty("agent").GetString());
     }
+
+    /// <summary>A carried request's field, or the response's when the request leaves it out to inherit it (CarriedParts).</summary>
+    private static string? Inherited(JsonElement request, JsonElement response, string field) =>
+        (request.TryGetProperty(field, out var v) ? v : response.GetProperty(field)).GetString();
 }
