@@ -33,7 +33,7 @@ public sealed record CreateSession(string? Id, string? Agent, string? Name, Json
         {
             if (m.ValueKind != JsonValueKind.Object) return (null, "metadata", "metadata must be a JSON object");
             if (JsonSafety.ContainsNul(m)) return (null, "metadata", "metadata must not contain NUL (U+0000) characters");
-            if (m.GetRawText().Length > 64 * 1024) return (null, "metadata", "metadata exceeds 65536 bytes");
+            if (JsonSafety.Utf8Length(m) > 64 * 1024) return (null, "metadata", "metadata exceeds 65536 bytes");
             metadata = m.Clone();
         }
 

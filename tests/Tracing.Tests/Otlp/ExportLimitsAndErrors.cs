@@ -57,10 +57,38 @@ public sealed class ExportLimitsAndErrors(AppFixture app)
         Assert.Equal(404, (await client.Get($"/api/traces/{trace}")).Status); // nothing stored, not even the session
     }
 
-    private async Task<OtlpReply> PostRaw(TestClient client, byte[] body, string contentType, string? encoding)
+    [Fact]
+    public async Task a_body_of_undeclared_length_is_read_to_the_cap_and_refused_past_it()
+    {
+        // A streamed (chunked) export declares no Content-Length, so the server cannot size its buffer up front: it reads
+        // to the end, within the cap, and answers as for any export.
+        var client = await app.NewClientAsync();
+        var trace = TraceId();
+        var ok = await PostRaw(client, OneStep(trace, out _).ToByteArray(), "application/x-protobuf", null, declareLength: false);
+        Assert.Equal(200, ok.Status);
+        Assert.Equal(["agent.step", "session.ended"], (await client.ReadAll(trace)).Select(e => e.GetProperty("type").GetString()));
+
+        var tooBig = await PostRaw(client, new byte[8 * 1024 * 1024 + 1], "application/x-protobuf", null, declareLength: false);
+        Assert.Equal(413, tooBig.Status);
+        Assert.Contains("sent", tooBig.Problem.GetProperty("detail").GetString());
+    }
+
+    /// <summary>Content that does not know its length: sent without Content-Length, as a streaming exporter does.</summary>
+    private sealed class UnsizedContent(byte[] body) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(body).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    private async Task<OtlpReply> PostRaw(TestClient client, byte[] body, string contentType, string? encoding, bool declareLength = true)
     {
         using var http = app.Host.Server.CreateClient();
-        var content = new ByteArrayContent(body);
+        HttpContent content = declareLength ? new ByteArrayContent(body) : new UnsizedContent(body);
         content.Headers.ContentType = new(contentType);
         if (encoding is not null) content.Headers.ContentEncoding.Add(encoding);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/traces") { Content = content };
