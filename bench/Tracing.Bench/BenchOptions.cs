@@ -50,6 +50,7 @@ public sealed class BenchOptions
     public long RebuildEvents { get; private set; }
     public int RebuildRuns { get; private set; } = 1;
     public bool KeepData { get; private set; }
+    public bool NoVacuum { get; private set; }
 
     public const string Usage = """
         Usage: ./tracing bench [flags]
@@ -96,6 +97,8 @@ public sealed class BenchOptions
           --rebuild-events N      seed the store to about N events (1,000 per session) before the rebuild
           --rebuild-runs N        rebuild the same store N times (each with its own raw scan; default 1)
           --keep-data             do not drop and recreate the schema first (e.g. rebuild an earlier run's seeded store again)
+          --no-vacuum             do not VACUUM (ANALYZE) the bench schema before each measured ingest phase (default: vacuum,
+                                  as pgbench does, so no phase pays for the autovacuum of the rows an earlier phase wrote)
           --skip-stream / --skip-rebuild / --skip-otlp
           --median A.json B.json ...  print the per-figure median table of earlier result files and exit
           --help
@@ -182,6 +185,7 @@ public sealed class BenchOptions
                 case "--rebuild-events": o.RebuildEvents = Int(name, Value(), 1000, 100_000_000); break;
                 case "--rebuild-runs": o.RebuildRuns = Int(name, Value(), 1, 100); break;
                 case "--keep-data": o.KeepData = true; break;
+                case "--no-vacuum": o.NoVacuum = true; break;
                 case "--median":
                     o.MedianOf = args[(i + 1)..];
                     if (o.MedianOf.Length == 0) throw new ArgumentException("--median needs result files");
@@ -195,7 +199,7 @@ public sealed class BenchOptions
 
     public Dictionary<string, object> Describe() => new()
     {
-        ["smoke"] = Smoke, ["sessions"] = Sessions, ["batches"] = Batches, ["warmup_s"] = WarmupSeconds, ["jit_warmup_s"] = JitWarmupSeconds,
+        ["smoke"] = Smoke, ["sessions"] = Sessions, ["batches"] = Batches, ["warmup_s"] = WarmupSeconds, ["jit_warmup_s"] = JitWarmupSeconds, ["no_vacuum"] = NoVacuum,
         ["duration_s"] = DurationSeconds, ["raw_duration_s"] = RawDurationSeconds, ["raw_batch"] = RawBatch,
         ["half_duration_s"] = HalfDurationSeconds, ["half_fraction"] = HalfFraction, ["replay_sizes"] = ReplaySizes,
         ["replay_runs"] = ReplayRuns, ["page_limit"] = PageLimit, ["seed_batch"] = SeedBatch, ["schema"] = Schema,

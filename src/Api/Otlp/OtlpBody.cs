@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,21 +35,32 @@ public static class OtlpBody
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = limits.MaxBodyBytes + 1;
 
-        byte[] bytes;
+        // A body of a declared length is read into a pooled array (a 100-span export is tens of KB, often past the
+        // large-object threshold, and is garbage as soon as it is parsed: Google.Protobuf copies what it keeps).
+        byte[]? rented = null;
         try
         {
-            var sent = request.ContentLength is { } length
-                ? await ReadExactlyAsync(request.Body, length, ct)
-                : await ReadCappedAsync(request.Body, limits.MaxBodyBytes, ct);
-            if (sent is null) return (null, TooLarge(limits.MaxBodyBytes, "sent"));
+            ReadOnlyMemory<byte> sent;
+            if (request.ContentLength is { } length)
+            {
+                rented = ArrayPool<byte>.Shared.Rent((int)length);
+                await request.Body.ReadExactlyAsync(rented.AsMemory(0, (int)length), ct);
+                sent = rented.AsMemory(0, (int)length);
+            }
+            else if (await ReadCappedAsync(request.Body, limits.MaxBodyBytes, ct) is { } whole) sent = whole;
+            else return (null, TooLarge(limits.MaxBodyBytes, "sent"));
+
+            var bytes = sent;
             if (encoding == "gzip")
             {
-                await using var gzip = new GZipStream(new MemoryStream(sent), CompressionMode.Decompress);
+                var compressed = MemoryMarshal.TryGetArray(sent, out var segment)
+                    ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false) : new MemoryStream(sent.ToArray());
+                await using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
                 var inflated = await ReadCappedAsync(gzip, limits.MaxDecompressedBytes, ct);
                 if (inflated is null) return (null, TooLarge(limits.MaxDecompressedBytes, "after decompression"));
                 bytes = inflated;
             }
-            else bytes = sent;
+            return Decode(bytes.Span, media == Json);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -62,8 +74,15 @@ public static class OtlpBody
         {
             return (null, Problems.BadRequest("The body is not valid gzip."));
         }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
-        if (media == Json)
+    private static (Decoded? Body, ProblemHttpResult? Problem) Decode(ReadOnlySpan<byte> bytes, bool json)
+    {
+        if (json)
         {
             var (parsed, error) = OtlpJson.Parse(bytes);
             return parsed is null ? (null, Problems.BadRequest(error!)) : (new Decoded(parsed, true), null);
@@ -76,17 +95,6 @@ public static class OtlpBody
         {
             return (null, Problems.BadRequest("Malformed OTLP protobuf: " + ex.Message));
         }
-    }
-
-    /// <summary>
-    /// A body of a declared length (already checked against the cap; the server refuses a body longer or shorter than
-    /// declared): read into one array of that size, with no growing buffer and no final copy.
-    /// </summary>
-    private static async Task<byte[]> ReadExactlyAsync(Stream source, long length, CancellationToken ct)
-    {
-        var bytes = new byte[length];
-        await source.ReadExactlyAsync(bytes, ct);
-        return bytes;
     }
 
     /// <summary>The whole stream, or null as soon as it passes <paramref name="cap"/> bytes.</summary>

@@ -26,14 +26,31 @@ public static class EventIdentity
     /// of <c>"{seq}\n{type}\n"</c> and the payload as <see cref="JsonSerializer"/> writes it, hashed from the writer's
     /// bytes (no intermediate strings; the same digest as hashing the serialised string's UTF-8).
     /// </summary>
-    public static string ContentHash(long seq, string type, JsonElement payload)
+    public static string ContentHash(long seq, string type, JsonElement payload) =>
+        Hashed(seq, type, Math.Max(256, JsonSafety.Utf8Length(payload)), payload.WriteTo).Hash;
+
+    /// <summary>
+    /// A payload built as a DOM (the OTLP mapping), serialised once: the element to store, parsed from the very bytes
+    /// its <see cref="ContentHash(long, string, JsonElement)"/> covers (writing the parsed element again gives the same
+    /// bytes; a test holds the two digests equal).
+    /// </summary>
+    public static (JsonElement Payload, string Hash) Serialize(long seq, string type, System.Text.Json.Nodes.JsonNode payload)
+    {
+        var (text, start, hash) = Hashed(seq, type, 1024, w => payload.WriteTo(w));
+        var reader = new Utf8JsonReader(text.WrittenSpan[start..]);
+        return (JsonElement.ParseValue(ref reader), hash);
+    }
+
+    /// <summary>SHA-256 of <c>"{seq}\n{type}\n"</c> and what <paramref name="write"/> writes, from one buffer.</summary>
+    private static (ArrayBufferWriter<byte> Text, int PayloadStart, string Hash) Hashed(long seq, string type, int sizeHint, Action<Utf8JsonWriter> write)
     {
         var prefix = $"{seq}\n{type}\n";
-        var text = new ArrayBufferWriter<byte>(Encoding.UTF8.GetMaxByteCount(prefix.Length) + Math.Max(256, JsonSafety.Utf8Length(payload)));
+        var text = new ArrayBufferWriter<byte>(Encoding.UTF8.GetMaxByteCount(prefix.Length) + sizeHint);
         text.Advance(Encoding.UTF8.GetBytes(prefix, text.GetSpan(Encoding.UTF8.GetMaxByteCount(prefix.Length))));
-        using (var w = new Utf8JsonWriter(text)) payload.WriteTo(w);
+        var start = text.WrittenCount;
+        using (var w = new Utf8JsonWriter(text)) write(w);
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(text.WrittenSpan, digest);
-        return Convert.ToHexStringLower(digest);
+        return (text, start, Convert.ToHexStringLower(digest));
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Tracing.Domain.Events;
 using Tracing.Domain.Sessions;
 
@@ -65,7 +64,7 @@ public static class ExportPlan
         for (var k = 0; k < mapped.Count; k++)
         {
             var m = mapped[k];
-            var payload = JsonSerializer.SerializeToElement(m.Payload);
+            var (payload, hash) = EventIdentity.Serialize(0, m.Type, m.Payload);
             var tooBig = JsonSafety.Utf8Length(payload) > EventValidator.MaxPayloadBytes;
             if (tooBig && SpanEvents.Split(m, span) is { } pair)
             {
@@ -80,8 +79,7 @@ public static class ExportPlan
             if (JsonSafety.ContainsNul(payload)) return (null, $"span {span.SpanId}: attributes must not contain NUL (U+0000) characters");
             if (PayloadRules.Check(m.Type, payload) is { } bad) return (null, $"span {span.SpanId}: {bad}");
             var key = $"otlp:{span.TraceId}:{span.SpanId}:{m.Role}";
-            events.Add(new IncomingEvent(index, 0, key, m.Type, m.Ts, span.SpanId, span.ParentSpanId, payload,
-                EventIdentity.ContentHash(0, m.Type, payload)));
+            events.Add(new IncomingEvent(index, 0, key, m.Type, m.Ts, span.SpanId, span.ParentSpanId, payload, hash));
         }
         return (events, null);
     }

@@ -24,6 +24,21 @@ public sealed class PayloadIdentityRules
         Assert.Equal(expected, EventIdentity.ContentHash(42, "llm.response", doc.RootElement));
     }
 
+    /// <summary>The OTLP mapping serialises its DOM once and hashes those bytes: the same digest as the stored element's.</summary>
+    [Theory]
+    [InlineData("""{"b": 1, "a": [true, null, 2.50]}""")]
+    [InlineData("""{ "text" : "caf\u00e9 \u2014 \"quoted\" <tag> & 'single' \\ back", "n": -0.0, "t": 0.1 }""")]
+    [InlineData("""{"emoji": "\ud83d\ude00", "nested": {"deep": {"x": "\u001f", "+": "2026-03-01T09:00:00+00:00"}}}""")]
+    public void a_payload_serialised_once_has_the_content_hash_of_its_stored_element(string json)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        node["built"] = "caf\u00e9 \ud83d\ude00 \"q\" <b> \u0001"; // a value set in code, as the mapping does
+        node["number"] = 0.1 + 0.2;
+        var (payload, hash) = EventIdentity.Serialize(7, "tool.result", node);
+        Assert.Equal(EventIdentity.ContentHash(7, "tool.result", payload), hash);
+        Assert.Equal(JsonSerializer.Serialize(node), JsonSerializer.Serialize(payload));
+    }
+
     [Fact]
     public void whitespace_does_not_change_the_content_hash_but_a_value_does()
     {
