@@ -57,6 +57,9 @@ public sealed class ApiHost : IAsyncDisposable
             // The per-key token bucket (200 requests/s by default) is a policy, not capacity: it would answer most of
             // the batch-1 load with 429. Backpressure (429 while the read models trail by > 50,000 events) stays on.
             "--Tracing:RateLimits:Enabled=false",
+            // Without a daemon nothing projects, so the read models trail by every event appended: backpressure would
+            // answer 429 after the first 50,000 and end the diagnostic run.
+            $"--Tracing:Backpressure:MaxProjectionLag={(daemon ? new Tracing.Api.Limits.BackpressureOptions().MaxProjectionLag : 0)}",
         ];
         string[] quiet =
         [

@@ -466,7 +466,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
     /// </summary>
     private async Task VacuumAsync(CancellationToken ct)
     {
-        if (o.NoVacuum || o.NoDaemon) return;
+        if (o.NoVacuum) return;
         var sw = Stopwatch.StartNew();
         var tables = new List<string>();
         await using (var cmd = _db.CreateCommand("select tablename from pg_tables where schemaname = $1 order by tablename"))

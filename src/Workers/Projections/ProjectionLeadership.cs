@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tracing.Projections.Databases;
+using Tracing.Workers.Hosting;
 
 namespace Tracing.Workers.Projections;
 
@@ -25,15 +26,9 @@ public sealed class ProjectionLeadership(IDocumentStore store, LeaderLock lockSe
     /// <summary>Leadership checks made so far (each: a follower's try, or a leader's liveness check).</summary>
     public long Checks => Interlocked.Read(ref _checks);
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
-    {
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(50, options.LeadershipPollMilliseconds)), clock);
-        do
-        {
-            try { await CheckAsync(ct); }
-            catch (Exception ex) when (!ct.IsCancellationRequested) { log.LogWarning(ex, "Checking projection leadership failed; checking again shortly"); }
-        } while (await tick.WaitForNextTickAsync(ct).ConfigureAwait(false));
-    }
+    protected override Task ExecuteAsync(CancellationToken ct) =>
+        Periodic.RunAsync(TimeSpan.FromMilliseconds(Math.Max(50, options.LeadershipPollMilliseconds)), clock, CheckAsync, log,
+            "Checking projection leadership failed; checking again shortly", ct);
 
     public async Task CheckAsync(CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tracing.Domain.Rebuilds;
 using Tracing.Projections.Rebuilds;
+using Tracing.Workers.Hosting;
 
 namespace Tracing.Workers.Projections;
 
@@ -14,18 +15,11 @@ namespace Tracing.Workers.Projections;
 public sealed class RebuildRunner(IDocumentStore store, LeaderDaemon leader, AsyncProjectionCatalog catalog, BlueGreenRebuild rebuild,
     SupervisionOptions options, TimeProvider clock, ILogger<RebuildRunner> log) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken ct)
-    {
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(50, options.PollMilliseconds)), clock);
-        do
+    protected override Task ExecuteAsync(CancellationToken ct) =>
+        Periodic.RunAsync(TimeSpan.FromMilliseconds(Math.Max(50, options.PollMilliseconds)), clock, async token =>
         {
-            try
-            {
-                if (leader.Current() is not null && await ClaimAsync(ct) is { } claimed) await ExecuteAsync(claimed, ct);
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested) { log.LogWarning(ex, "Looking for rebuild requests failed"); }
-        } while (await tick.WaitForNextTickAsync(ct).ConfigureAwait(false));
-    }
+            if (leader.Current() is not null && await ClaimAsync(token) is { } claimed) await ExecuteAsync(claimed, token);
+        }, log, "Looking for rebuild requests failed", ct);
 
     private async Task<ProjectionRebuild?> ClaimAsync(CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using JasperFx;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tracing.Projections.Rebuilds;
+using Tracing.Workers.Hosting;
 
 namespace Tracing.Workers.Projections;
 
@@ -23,15 +24,9 @@ public sealed class ShardSupervisor(LeaderDaemon leader, AsyncProjectionCatalog 
     /// <summary>A new leader starts its shards one by one: a shard not started yet is not dead before this.</summary>
     private static readonly TimeSpan StartupGrace = TimeSpan.FromSeconds(10);
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
-    {
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(50, options.PollMilliseconds)), clock);
-        do
-        {
-            try { await CheckAsync(ct); }
-            catch (Exception ex) when (!ct.IsCancellationRequested) { log.LogWarning(ex, "Checking projection shards failed; checking again shortly"); }
-        } while (await tick.WaitForNextTickAsync(ct).ConfigureAwait(false));
-    }
+    protected override Task ExecuteAsync(CancellationToken ct) =>
+        Periodic.RunAsync(TimeSpan.FromMilliseconds(Math.Max(50, options.PollMilliseconds)), clock, CheckAsync, log,
+            "Checking projection shards failed; checking again shortly", ct);
 
     public async Task CheckAsync(CancellationToken ct)
     {
