@@ -90,6 +90,9 @@ public sealed class StreamHub(EventFeed feed, WorkspaceDatabases databases, Stre
 
     public int Connections { get { lock (_gate) return _followers.Values.Sum(f => f.Subscriptions.Count); } }
 
+    /// <summary>How far the hub has followed each database (tests wait on it).</summary>
+    internal long PositionOf(string database) { lock (_gate) return _followers[database].Position; }
+
     protected override Task ExecuteAsync(CancellationToken ct) => Task.WhenAll(_followers.Values.Select(f => FollowAsync(f, ct)));
 
     private async Task FollowAsync(Follower follower, CancellationToken ct)
@@ -118,6 +121,16 @@ public sealed class StreamHub(EventFeed feed, WorkspaceDatabases databases, Stre
     private async Task PumpAsync(Follower follower, CancellationToken ct)
     {
         var highWater = await feed.HighWaterAsync(follower.Database, ct);
+        lock (_gate)
+        {
+            // Nobody listens on this database: move past the new events without reading them. A connection that subscribes
+            // afterwards gets this position as its start and backfills up to it from the store, as every connection does.
+            if (follower.Subscriptions.Count == 0 && highWater > follower.Position)
+            {
+                follower.Position = highWater;
+                return;
+            }
+        }
         while (highWater > follower.Position)
         {
             var rows = await feed.ReadAllAsync(follower.Database, follower.Position, highWater, PageSize, ct);

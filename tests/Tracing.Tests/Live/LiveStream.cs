@@ -38,6 +38,33 @@ public sealed class LiveStream(AppFixture app)
     }
 
     [Fact]
+    public async Task events_the_hub_passed_while_nobody_listened_are_served_by_backfill_then_live_exactly_once()
+    {
+        // With no connection on a database the hub moves its position past new events without reading them; a connection
+        // opened afterwards starts there and gets the passed events from the store.
+        var client = await app.NewClientAsync();
+        var id = await client.CreateSession();
+        await client.Append(id, Enumerable.Range(1, 30).Select(i => Ev(i)).ToArray());
+        var store = app.Host.Services.GetRequiredService<IDocumentStore>();
+        await using (var query = store.QuerySession(client.Workspace))
+        {
+            var last = (await query.Events.FetchStreamAsync(Tracing.Domain.Sessions.SessionIds.StreamKey(client.Project, id))).Max(e => e.Sequence);
+            var hub = app.Host.Services.GetRequiredService<Tracing.Api.Live.StreamHub>();
+            var database = await app.Host.Services.GetRequiredService<Tracing.Projections.Databases.WorkspaceDatabases>()
+                .NameForAsync(client.Workspace, default);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (hub.PositionOf(database) < last && DateTime.UtcNow < deadline) await Task.Delay(20); // poll with a deadline
+            Assert.True(hub.PositionOf(database) >= last, "the hub followed past the appended events");
+        }
+
+        await using var stream = await SseClient.OpenAsync(Http, $"/api/stream?session_id={id}&after_seq=0", client.Token);
+        var backfilled = await stream.TakeAsync(30);
+        await client.Append(id, Enumerable.Range(31, 10).Select(i => Ev(i)).ToArray());
+        var live = await stream.TakeAsync(10);
+        AssertContiguous([.. backfilled, .. live], 40);
+    }
+
+    [Fact]
     public async Task position_n_plus_1_committing_before_n_never_opens_a_gap_at_the_seam_across_sessions()
     {
         // Concurrent writers on several sessions make commits land out of position order (a transaction holding
