@@ -475,7 +475,12 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) tables.Add(reader.GetString(0));
         }
-        foreach (var t in tables) await ExecAsync($"vacuum (analyze) {o.Schema}.\"{t}\"", ct);
+        foreach (var t in tables)
+        {
+            await using var vacuum = _db.CreateCommand($"vacuum (analyze) {o.Schema}.\"{t}\"");
+            vacuum.CommandTimeout = 0; // a large schema on a small machine may take longer than Npgsql's default 30 s
+            await vacuum.ExecuteNonQueryAsync(ct);
+        }
         var ms = Math.Round(sw.Elapsed.TotalMilliseconds);
         if (Meta["vacuum_ms"] is not JsonArray all) Meta["vacuum_ms"] = all = [];
         all.Add(ms);

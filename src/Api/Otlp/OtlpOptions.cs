@@ -15,8 +15,10 @@ public sealed class OtlpOptions
     {
         var o = new OtlpOptions();
         config.GetSection("Tracing:Otlp").Bind(o);
-        if (o.MaxBodyBytes < 1 || o.MaxDecompressedBytes < o.MaxBodyBytes || o.MaxSpans < 1)
-            throw new InvalidOperationException("Tracing:Otlp: MaxBodyBytes and MaxSpans must be positive, MaxDecompressedBytes at least MaxBodyBytes.");
+        // A body is held in one array (pooled as sent, grown when inflated), so no cap may pass the largest array.
+        if (o.MaxBodyBytes < 1 || o.MaxDecompressedBytes < o.MaxBodyBytes || o.MaxDecompressedBytes > Array.MaxLength || o.MaxSpans < 1)
+            throw new InvalidOperationException("Tracing:Otlp: MaxBodyBytes and MaxSpans must be positive, MaxDecompressedBytes at least " +
+                                                $"MaxBodyBytes and at most {Array.MaxLength} bytes.");
         return o;
     }
 }

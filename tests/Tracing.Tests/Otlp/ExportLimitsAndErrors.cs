@@ -1,5 +1,6 @@
 using System.Text;
 using Google.Protobuf;
+using Microsoft.Extensions.Configuration;
 using Tracing.Api.Otlp.Proto;
 using Tracing.Tests.Support;
 using Xunit;
@@ -15,6 +16,23 @@ public sealed class ExportLimitsAndErrors(AppFixture app)
         spanId = SpanId();
         return Request(New(traceId, spanId, "plan", 0, 5));
     }
+
+    [Theory]
+    [InlineData("0", "1024")]
+    [InlineData("2048", "1024")] // inflated cap below the sent one
+    [InlineData("1024", "4294967296")] // past the largest array a body is held in
+    public void limits_that_cannot_hold_a_body_are_refused_at_start(string body, string inflated)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Tracing:Otlp:MaxBodyBytes"] = body, ["Tracing:Otlp:MaxDecompressedBytes"] = inflated,
+        }).Build();
+        Assert.Throws<InvalidOperationException>(() => Tracing.Api.Otlp.OtlpOptions.From(config));
+    }
+
+    [Fact]
+    public void the_default_limits_are_accepted() =>
+        Assert.Equal(8 * 1024 * 1024, Tracing.Api.Otlp.OtlpOptions.From(new ConfigurationBuilder().Build()).MaxBodyBytes);
 
     [Theory]
     [InlineData(false)]
