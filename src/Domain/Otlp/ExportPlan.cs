@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Tracing.Domain.Events;
 using Tracing.Domain.Sessions;
 
@@ -64,7 +65,13 @@ public static class ExportPlan
         for (var k = 0; k < mapped.Count; k++)
         {
             var m = mapped[k];
-            var (payload, hash) = EventIdentity.Serialize(0, m.Type, m.Payload);
+            JsonElement payload;
+            string hash;
+            try { (payload, hash) = EventIdentity.Serialize(0, m.Type, m.Payload); }
+            catch (JsonException) // deeper than the 64 levels a stored payload keeps to (JsonBody.MaxDepth on the native API)
+            {
+                return (null, $"span {span.SpanId}: its {m.Type} payload nests deeper than 64 levels");
+            }
             var tooBig = JsonSafety.Utf8Length(payload) > EventValidator.MaxPayloadBytes;
             if (tooBig && SpanEvents.Split(m, span) is { } pair)
             {

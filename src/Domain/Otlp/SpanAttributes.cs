@@ -87,11 +87,17 @@ public sealed class SpanAttributes(IReadOnlyDictionary<string, JsonNode?> values
         return rest;
     }
 
+    /// <summary>
+    /// A JSON string attribute is parsed only when it nests at most 48 levels, so wherever the mapping places it (a few
+    /// levels down) the payload stays within the 64 levels every stored payload keeps to; a deeper one is kept as its text.
+    /// </summary>
+    private static readonly JsonDocumentOptions ParsedDepth = new() { MaxDepth = 48 };
+
     public static JsonNode ParseIfJson(JsonNode v)
     {
         if (v is JsonValue j && j.TryGetValue<string>(out var s) && s.Length > 1 && (s[0] is '{' or '['))
         {
-            try { return JsonNode.Parse(s) ?? JsonValue.Create(s)!; }
+            try { return JsonNode.Parse(s, documentOptions: ParsedDepth) ?? JsonValue.Create(s)!; }
             catch (JsonException) { return JsonValue.Create(s)!; }
         }
         return v.DeepClone();

@@ -28,6 +28,41 @@ public sealed class OtlpMappingRules
     public void each_instrumentation_s_own_attribute_decides_the_role(string key, string value, SpanRole role) =>
         Assert.Equal(role, SpanRoleRules.Decide(new SpanAttributes(new Dictionary<string, JsonNode?> { [key] = value })).Role);
 
+    private static string Nested(int depth) => new string('[', depth) + new string(']', depth);
+
+    [Fact]
+    public void a_json_string_attribute_too_deep_to_fit_a_payload_is_kept_as_its_text()
+    {
+        // Parsed, 63 levels of arguments would sit three levels down in the payload (tool.result > call > args): past the
+        // 64 levels every stored payload keeps to. Kept as the string it was sent as instead; a shallow one is parsed.
+        var deep = Nested(63);
+        var events = SpanEvents.Map(Span(attrs: [("gen_ai.operation.name", "execute_tool"), ("gen_ai.tool.call.arguments", deep)]));
+        Assert.Equal(deep, (string?)events[0].Payload[CarriedParts.CallField]!["args"]);
+        var (plan, rejected) = ExportPlan.Decide([Span(attrs: [("gen_ai.operation.name", "execute_tool"), ("gen_ai.tool.call.arguments", deep)])], [null]);
+        Assert.Empty(rejected);
+        Assert.Single(plan);
+
+        var shallow = SpanEvents.Map(Span(attrs: [("gen_ai.operation.name", "execute_tool"), ("gen_ai.tool.call.arguments", Nested(3))]));
+        Assert.IsType<JsonArray>(shallow[0].Payload[CarriedParts.CallField]!["args"]);
+    }
+
+    [Fact]
+    public void a_span_whose_payload_would_nest_past_64_levels_is_refused_by_position_not_failed()
+    {
+        // Attribute values built from protobuf AnyValues are bounded by the protobuf parser's recursion limit; this one is
+        // built directly, as a guard that the plan refuses the span (partial success) instead of throwing.
+        JsonNode node = new JsonArray();
+        for (var i = 0; i < 70; i++) node = new JsonArray(node);
+        var span = Span(attrs: [("custom.x", 1L)]) with
+        {
+            Attributes = new Dictionary<string, JsonNode?> { ["custom.deep"] = node },
+        };
+        var (plan, rejected) = ExportPlan.Decide([span, Span(attrs: [("custom.x", 1L)]) with { SpanId = "c7ad6b7169203331" }], [null, null]);
+        Assert.Equal(0, Assert.Single(rejected).Span);
+        Assert.Contains("64 levels", rejected[0].Reason);
+        Assert.Single(plan);
+    }
+
     [Fact]
     public void the_first_matching_rule_wins()
     {
