@@ -9,10 +9,13 @@ namespace Tracing.Projections.Events;
 /// Statement 1 locks the stream row (as Marten's quick append does), so every writer of the session queues there and
 /// none needs an optimistic retry. Statement 2 runs on a snapshot taken after the lock: it reads the head's last seq
 /// and the keys already stored, judges every candidate, inserts the accepted ones as one set, advances the stream
-/// version and the inline <c>SessionHead</c>'s last seq, and wakes the daemon like Marten's append does.
+/// version and the inline <c>SessionHead</c>'s last seq. After the commit it wakes the daemon (<see cref="AppendNotifier"/>).
 /// </summary>
-public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases databases, TracingStoreSettings settings)
+public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases databases, TracingStoreSettings settings,
+    AppendNotifier? notifier = null)
 {
+    private readonly AppendNotifier _notifier = notifier ?? new AppendNotifier();
+
     /// <summary>Marten's channel for <c>UseListenNotifyForEventAppends</c>.</summary>
     public const string AppendedChannel = "mt_events_appended";
 
@@ -26,7 +29,8 @@ public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases d
     public async Task<List<StoreVerdict>?> AppendAsync(string tenant, string streamKey, IReadOnlyList<Row> rows, bool atNext,
         string dotnetType, CancellationToken ct)
     {
-        await using var connection = await databases.For(tenant).OpenConnectionAsync(ct); // the workspace's database (ADR 0031)
+        var database = databases.For(tenant);
+        await using var connection = await database.OpenConnectionAsync(ct); // the workspace's database (ADR 0031)
         await using var batch = new NpgsqlBatch(connection);
         var lockStream = new NpgsqlBatchCommand(_lockSql);
         lockStream.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
@@ -62,6 +66,7 @@ public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases d
         // Read to the end of the batch: the implicit transaction commits at its Sync, and a failed commit surfaces here,
         // so no caller can answer 2xx for rows that were rolled back.
         while (await reader.NextResultAsync(ct)) { }
+        if (verdicts.Exists(v => v.Verdict == 'A')) _notifier.Poke(database); // committed: wake the daemon (ADR 0038)
         return found ? verdicts : null;
     }
 
@@ -108,10 +113,8 @@ public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases d
           set data = jsonb_set(data, '{last_seq}', to_jsonb((select max(final_seq) from accepted))), mt_last_modified = now()
           where tenant_id = $1 and id = $2 and exists (select 1 from accepted)
           returning 1
-        ), woken as (
-          select pg_notify('{{AppendedChannel}}', '') where exists (select 1 from accepted)
         )
-        select j.idx, j.verdict, j.final_seq, j.last_seq, j.stored_hash, (select count(*) from woken) as woken
+        select j.idx, j.verdict, j.final_seq, j.last_seq, j.stored_hash
         from judged j
         """;
 }

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Tracing.Projections.Events;
+
+/// <summary>
+/// Wakes the async daemon after appends have committed, from outside their transactions (ADR 0038). A NOTIFY inside an
+/// append's transaction takes PostgreSQL's one notification-queue lock at commit and holds it through the commit's WAL
+/// flush, so every notifying commit of the database waits for the one before it: group commit is lost, and one slow
+/// flush stalls every writer. Here each database has one line: a poke while a notification is in flight asks for one
+/// more after it, so concurrent appends share notifications. The NOTIFY runs in a transaction that writes nothing, so it
+/// flushes nothing while it holds the lock. A lost wake-up (an error, a crash after the commit) costs at most the
+/// daemon's poll interval, never an event.
+/// </summary>
+public sealed class AppendNotifier(ILogger? log = null)
+{
+    private const int Idle = 0, Sending = 1, SendAgain = 2;
+    private readonly ConcurrentDictionary<NpgsqlDataSource, Line> _lines = new();
+    private long _sent;
+
+    private sealed class Line { public int State; }
+
+    /// <summary>Notifications sent so far (tests read it).</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>Call after a commit that appended events to <paramref name="database"/>; returns at once.</summary>
+    public void Poke(NpgsqlDataSource database)
+    {
+        var line = _lines.GetOrAdd(database, _ => new Line());
+        while (true)
+        {
+            var state = Volatile.Read(ref line.State);
+            if (state == SendAgain) return;
+            if (Interlocked.CompareExchange(ref line.State, state + 1, state) != state) continue;
+            if (state == Idle) _ = SendAsync(database, line);
+            return;
+        }
+    }
+
+    private async Task SendAsync(NpgsqlDataSource database, Line line)
+    {
+        await Task.Yield(); // the caller's request goes on; the notification follows on the thread pool
+        while (true)
+        {
+            try
+            {
+                await using var cmd = database.CreateCommand($"select pg_notify('{SetAppend.AppendedChannel}', '')");
+                await cmd.ExecuteNonQueryAsync();
+                Interlocked.Increment(ref _sent);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or ObjectDisposedException)
+            {
+                log?.LogDebug(ex, "Waking the projection daemon failed; it finds the events at its next poll");
+            }
+            if (Interlocked.CompareExchange(ref line.State, Idle, Sending) == Sending) return;
+            Volatile.Write(ref line.State, Sending); // poked while sending: one more, covering every poke so far
+        }
+    }
+}
