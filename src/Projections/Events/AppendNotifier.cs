@@ -49,7 +49,7 @@ public sealed class AppendNotifier(ILogger? log = null)
                 await cmd.ExecuteNonQueryAsync();
                 Interlocked.Increment(ref _sent);
             }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or ObjectDisposedException)
+            catch (Exception ex) // best effort, and whatever happens the line must return to idle, or it would never send again
             {
                 log?.LogDebug(ex, "Waking the projection daemon failed; it finds the events at its next poll");
             }
