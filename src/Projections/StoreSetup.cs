@@ -55,7 +55,7 @@ public static class StoreSetup
         var databases = new WorkspaceDatabases(dataSource, settings);
         services.AddSingleton(_ => databases); // a factory registration: the host disposes the further databases' data sources
         services.AddSingleton<EventLog>();
-        services.AddSingleton(sp => new AppendNotifier(sp.GetService<Microsoft.Extensions.Logging.ILogger<AppendNotifier>>()));
+        services.AddSingleton<AppendNotifier>();
         services.AddSingleton<SetAppend>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<ProjectionProgress>();

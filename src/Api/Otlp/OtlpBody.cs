@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Compression;
-using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,27 +39,20 @@ public static class OtlpBody
         byte[]? rented = null;
         try
         {
-            ReadOnlyMemory<byte> sent;
+            ArraySegment<byte> sent;
             if (request.ContentLength is { } length)
             {
                 rented = ArrayPool<byte>.Shared.Rent((int)length);
-                await request.Body.ReadExactlyAsync(rented.AsMemory(0, (int)length), ct);
-                sent = rented.AsMemory(0, (int)length);
+                sent = new ArraySegment<byte>(rented, 0, (int)length);
+                await request.Body.ReadExactlyAsync(sent, ct);
             }
             else if (await ReadCappedAsync(request.Body, limits.MaxBodyBytes, ct) is { } whole) sent = whole;
             else return (null, TooLarge(limits.MaxBodyBytes, "sent"));
 
-            var bytes = sent;
-            if (encoding == "gzip")
-            {
-                var compressed = MemoryMarshal.TryGetArray(sent, out var segment)
-                    ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false) : new MemoryStream(sent.ToArray());
-                await using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
-                var inflated = await ReadCappedAsync(gzip, limits.MaxDecompressedBytes, ct);
-                if (inflated is null) return (null, TooLarge(limits.MaxDecompressedBytes, "after decompression"));
-                bytes = inflated;
-            }
-            return Decode(bytes.Span, media == Json);
+            if (encoding != "gzip") return Decode(sent, media == Json);
+            await using var gzip = new GZipStream(new MemoryStream(sent.Array!, sent.Offset, sent.Count, writable: false), CompressionMode.Decompress);
+            var inflated = await ReadCappedAsync(gzip, limits.MaxDecompressedBytes, ct);
+            return inflated is null ? (null, TooLarge(limits.MaxDecompressedBytes, "after decompression")) : Decode(inflated, media == Json);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

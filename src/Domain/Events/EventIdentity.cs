@@ -27,7 +27,7 @@ public static class EventIdentity
     /// bytes (no intermediate strings; the same digest as hashing the serialised string's UTF-8).
     /// </summary>
     public static string ContentHash(long seq, string type, JsonElement payload) =>
-        Hashed(seq, type, Math.Max(256, JsonSafety.Utf8Length(payload)), payload.WriteTo).Hash;
+        Hashed(seq, type, Math.Max(256, JsonSafety.Utf8Length(payload)), payload, static (w, e) => e.WriteTo(w)).Hash;
 
     /// <summary>
     /// A payload built as a DOM (the OTLP mapping), serialised once: the element to store, parsed from the very bytes
@@ -36,19 +36,20 @@ public static class EventIdentity
     /// </summary>
     public static (JsonElement Payload, string Hash) Serialize(long seq, string type, System.Text.Json.Nodes.JsonNode payload)
     {
-        var (text, start, hash) = Hashed(seq, type, 1024, w => payload.WriteTo(w));
+        var (text, start, hash) = Hashed(seq, type, 1024, payload, static (w, node) => node.WriteTo(w));
         var reader = new Utf8JsonReader(text.WrittenSpan[start..]);
         return (JsonElement.ParseValue(ref reader), hash);
     }
 
-    /// <summary>SHA-256 of <c>"{seq}\n{type}\n"</c> and what <paramref name="write"/> writes, from one buffer.</summary>
-    private static (ArrayBufferWriter<byte> Text, int PayloadStart, string Hash) Hashed(long seq, string type, int sizeHint, Action<Utf8JsonWriter> write)
+    /// <summary>SHA-256 of <c>"{seq}\n{type}\n"</c> and what <paramref name="write"/> writes of <paramref name="payload"/>, from one buffer.</summary>
+    private static (ArrayBufferWriter<byte> Text, int PayloadStart, string Hash) Hashed<T>(long seq, string type, int sizeHint, T payload,
+        Action<Utf8JsonWriter, T> write)
     {
         var prefix = $"{seq}\n{type}\n";
         var text = new ArrayBufferWriter<byte>(Encoding.UTF8.GetMaxByteCount(prefix.Length) + sizeHint);
         text.Advance(Encoding.UTF8.GetBytes(prefix, text.GetSpan(Encoding.UTF8.GetMaxByteCount(prefix.Length))));
         var start = text.WrittenCount;
-        using (var w = new Utf8JsonWriter(text)) write(w);
+        using (var w = new Utf8JsonWriter(text)) write(w, payload);
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(text.WrittenSpan, digest);
         return (text, start, Convert.ToHexStringLower(digest));

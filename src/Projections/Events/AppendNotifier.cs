@@ -13,7 +13,7 @@ namespace Tracing.Projections.Events;
 /// flushes nothing while it holds the lock. A lost wake-up (an error, a crash after the commit) costs at most the
 /// daemon's poll interval, never an event.
 /// </summary>
-public sealed class AppendNotifier(ILogger? log = null)
+public sealed class AppendNotifier(ILogger<AppendNotifier> log)
 {
     private const int Idle = 0, Sending = 1, SendAgain = 2;
     private readonly ConcurrentDictionary<NpgsqlDataSource, Line> _lines = new();
@@ -51,7 +51,7 @@ public sealed class AppendNotifier(ILogger? log = null)
             }
             catch (Exception ex) // best effort, and whatever happens the line must return to idle, or it would never send again
             {
-                log?.LogDebug(ex, "Waking the projection daemon failed; it finds the events at its next poll");
+                log.LogDebug(ex, "Waking the projection daemon failed; it finds the events at its next poll");
             }
             if (Interlocked.CompareExchange(ref line.State, Idle, Sending) == Sending) return;
             Volatile.Write(ref line.State, Sending); // poked while sending: one more, covering every poke so far

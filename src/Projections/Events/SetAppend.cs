@@ -12,9 +12,8 @@ namespace Tracing.Projections.Events;
 /// version and the inline <c>SessionHead</c>'s last seq. After the commit it wakes the daemon (<see cref="AppendNotifier"/>).
 /// </summary>
 public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases databases, TracingStoreSettings settings,
-    AppendNotifier? notifier = null)
+    AppendNotifier notifier)
 {
-    private readonly AppendNotifier _notifier = notifier ?? new AppendNotifier();
 
     /// <summary>Marten's channel for <c>UseListenNotifyForEventAppends</c>.</summary>
     public const string AppendedChannel = "mt_events_appended";
@@ -66,7 +65,7 @@ public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases d
         // Read to the end of the batch: the implicit transaction commits at its Sync, and a failed commit surfaces here,
         // so no caller can answer 2xx for rows that were rolled back.
         while (await reader.NextResultAsync(ct)) { }
-        if (verdicts.Exists(v => v.Verdict == 'A')) _notifier.Poke(database); // committed: wake the daemon (ADR 0038)
+        if (verdicts.Exists(v => v.Verdict == 'A')) notifier.Poke(database); // committed: wake the daemon (ADR 0038)
         return found ? verdicts : null;
     }
 
