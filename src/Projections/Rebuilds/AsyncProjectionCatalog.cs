@@ -26,8 +26,15 @@ public sealed class AsyncProjectionCatalog(IDocumentStore store)
                 var owned = OwnedTables.For(p.Name);
                 var types = p.PublishedTypes().Concat(owned?.DocumentTypes ?? []).Distinct().ToList();
                 return new AsyncProjection(p.Name, p.ShardNames().Select(s => s.Identity).ToList(), types,
-                    types.Select(t => options.Storage.FindFeature(t).Objects.OfType<Weasel.Postgresql.Tables.Table>().First().Identifier.Name)
+                    types.Select(t => ReadModelTable.Of(options, t))
                         .Concat(owned?.Tables ?? []).Distinct().ToList());
             })
             .ToList();
+}
+
+/// <summary>The table Marten keeps a document type in (its name, without the schema).</summary>
+public static class ReadModelTable
+{
+    public static string Of(StoreOptions options, Type document) =>
+        options.Storage.FindFeature(document).Objects.OfType<Weasel.Postgresql.Tables.Table>().First().Identifier.Name;
 }

@@ -33,6 +33,7 @@ public sealed class SessionSummary
     public long CreatedPosition { get; set; }
 }
 
+[Tracing.Projections.Rebuilds.ReplayFromLog]
 public sealed partial class SessionSummaryProjection : SingleStreamProjection<SessionSummary, string>
 {
     public SessionSummary Create(IEvent<SessionStarted> e) => new()

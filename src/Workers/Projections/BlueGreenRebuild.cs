@@ -30,7 +30,13 @@ public sealed class BlueGreenRebuild(NpgsqlDataSource dataSource, TracingStoreSe
         using (var reporting = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
             var reporter = ReportWhileAsync("building", greenShards, report, reporting.Token);
-            try { await daemon.RebuildProjectionAsync(projection.Name + GreenStore.NameSuffix, timeout, ct); }
+            try
+            {
+                // A marked single-stream projection replays from the log (ADR 0039); the rest through Marten's rebuild.
+                var replay = options.ReplayFromLog ? LogReplay.For(green, dataSource, settings.Schema, options.ReplaySizes) : null;
+                if (replay is not null) await RunWithinAsync(replay, timeout, ct);
+                else await daemon.RebuildProjectionAsync(projection.Name + GreenStore.NameSuffix, timeout, ct);
+            }
             finally { await reporting.CancelAsync(); await reporter; }
         }
 
@@ -53,6 +59,14 @@ public sealed class BlueGreenRebuild(NpgsqlDataSource dataSource, TracingStoreSe
         }
         finally { control.Release(all); }
         await report("done", await MeasureAsync(projection.Shards.ToArray(), ct));
+    }
+
+    private static async Task RunWithinAsync(ILogReplay replay, TimeSpan timeout, CancellationToken ct)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
+        try { await replay.RunAsync(limit.Token); }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested) { throw new TimeoutException($"The replay took longer than {timeout}."); }
     }
 
     private async Task ReportWhileAsync(string phase, string[] shards, Func<string, GreenProgress, Task> report, CancellationToken ct)

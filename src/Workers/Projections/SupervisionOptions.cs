@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Tracing.Projections.Rebuilds;
 
 namespace Tracing.Workers.Projections;
 
@@ -12,6 +13,14 @@ public sealed class SupervisionOptions
     public int MaxRestartSeconds { get; set; } = 60;
     /// <summary>How long one projection's green build may take before the rebuild is failed.</summary>
     public int RebuildTimeoutMinutes { get; set; } = 60;
+    /// <summary>Whether projections marked <c>[ReplayFromLog]</c> rebuild through the replay from the log (ADR 0039) or Marten's.</summary>
+    public bool ReplayFromLog { get; set; } = true;
+    /// <summary>Events per page of a replay from the log.</summary>
+    public int ReplayPageSize { get; set; } = GreenStore.ReplayBatchSize;
+    /// <summary>Documents a replay from the log keeps in memory between pages.</summary>
+    public int ReplayCachedDocuments { get; set; } = 100_000;
+
+    public ReplaySizes ReplaySizes => new(Math.Max(1, ReplayPageSize), Math.Max(1, ReplayCachedDocuments));
 
     public static SupervisionOptions From(IConfiguration config)
     {

@@ -1,0 +1,203 @@
+using System.Reflection;
+using System.Threading.Channels;
+using JasperFx.Events;
+using JasperFx.Events.Aggregation;
+using Marten;
+using Npgsql;
+
+namespace Tracing.Projections.Rebuilds;
+
+/// <summary>
+/// Replays one single-stream projection's green copy from the event log (ADR 0039), in three overlapping steps: one
+/// connection reads the next page while the page before is parsed on every core, while the page before that is applied
+/// (in log order, through the generated evolver) and its changed documents are written with the green shard's position
+/// in one transaction. Documents stay in memory between pages up to <see cref="ReplaySizes.CachedDocuments"/>; past
+/// that, those the last page did not touch are dropped and read back from the green table when their stream returns.
+/// </summary>
+public sealed class LogReplay<TDoc>(DocumentStore green, NpgsqlDataSource source, string eventSchema, string projection, string shard,
+    IGeneratedSyncEvolver<TDoc, string> evolver, ReplaySizes sizes) : ILogReplay where TDoc : class
+{
+    private sealed class Entry(TDoc doc, long version)
+    {
+        public TDoc Doc = doc;
+        public long Version = version;
+    }
+
+    private readonly Type[] _types = evolver.EventTypes;
+    private readonly Func<object, IEvent>[] _wrap = evolver.EventTypes.Select(Wrapper).ToArray();
+    private readonly Action<TDoc, string> _setId = IdSetter(green);
+    private readonly string _table = $"{green.Options.DatabaseSchemaName}.{ReadModelTable.Of(green.Options, typeof(TDoc))}";
+    private readonly Dictionary<(string Tenant, string Id), Entry> _cache = new();
+    private bool _evicted;
+
+    public async Task<long> RunAsync(CancellationToken ct)
+    {
+        var ceiling = await HighWaterAsync(ct);
+        await ResetAsync(ct);
+        var aliases = _types.Select(t => ((Marten.Events.EventGraph)green.Options.Events).EventMappingFor(t).EventTypeName).ToArray();
+        var read = Channel.CreateBounded<LogRow[]>(2);
+        var parsed = Channel.CreateBounded<(LogRow[] Rows, IEvent[] Events)>(2);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var steps = new[]
+        {
+            LogRows.ReadAsync(source, eventSchema, aliases, 0, ceiling, sizes.PageSize, read.Writer, stop.Token),
+            ParseAsync(read.Reader, parsed.Writer, stop.Token),
+            ApplyAsync(parsed.Reader, stop.Token),
+        };
+        try { await Task.WhenAll(steps); }
+        catch { await stop.CancelAsync(); throw; }
+        // Every event of these types up to the ceiling is applied; the shard continues from the ceiling.
+        await SaveAsync([], ceiling, ct);
+        return ceiling;
+    }
+
+    private async Task ParseAsync(ChannelReader<LogRow[]> input, ChannelWriter<(LogRow[], IEvent[])> output, CancellationToken ct)
+    {
+        try
+        {
+            var serializer = green.Options.Serializer();
+            await foreach (var rows in input.ReadAllAsync(ct))
+            {
+                var events = new IEvent[rows.Length];
+                var chunk = Math.Max(256, rows.Length / (4 * Environment.ProcessorCount) + 1);
+                Parallel.For(0, (rows.Length + chunk - 1) / chunk, new ParallelOptions { CancellationToken = ct }, c =>
+                {
+                    for (var i = c * chunk; i < Math.Min(rows.Length, (c + 1) * chunk); i++)
+                    {
+                        var row = rows[i];
+                        using var body = new MemoryStream(row.Data, writable: false);
+                        var e = _wrap[row.Type](serializer.FromJson(_types[row.Type], body));
+                        e.Sequence = row.Seq;
+                        e.Id = row.Id;
+                        e.StreamKey = row.Stream;
+                        e.TenantId = row.Tenant;
+                        e.Version = row.Version;
+                        e.Timestamp = row.Timestamp;
+                        events[i] = e;
+                    }
+                });
+                await output.WriteAsync((rows, events), ct);
+            }
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            output.Complete(ex);
+            throw;
+        }
+    }
+
+    private async Task ApplyAsync(ChannelReader<(LogRow[] Rows, IEvent[] Events)> input, CancellationToken ct)
+    {
+        await foreach (var (rows, events) in input.ReadAllAsync(ct))
+        {
+            if (_evicted) await LoadAsync(rows, ct);
+            var touched = new Dictionary<(string, string), Entry>();
+            for (var i = 0; i < events.Length; i++)
+            {
+                var key = (rows[i].Tenant, rows[i].Stream);
+                _cache.TryGetValue(key, out var entry);
+                var doc = evolver.Evolve(entry?.Doc, rows[i].Stream, events[i]);
+                if (doc is null)
+                {
+                    if (entry is not null) throw new InvalidOperationException($"{projection} deleted {key}: a replay from the log does not delete.");
+                    continue;
+                }
+                if (!ReferenceEquals(doc, entry?.Doc)) _setId(doc, rows[i].Stream);
+                if (entry is null) _cache[key] = entry = new Entry(doc, rows[i].Version);
+                entry.Doc = doc;
+                entry.Version = rows[i].Version;
+                touched[key] = entry;
+            }
+            await SaveAsync(touched, rows[^1].Seq, ct);
+            if (_cache.Count > sizes.CachedDocuments)
+            {
+                foreach (var key in _cache.Keys.Where(k => !touched.ContainsKey(k)).ToList()) _cache.Remove(key);
+                _evicted = true;
+            }
+        }
+    }
+
+    /// <summary>The documents of a page's streams that were dropped from memory, read back from the green table.</summary>
+    private async Task LoadAsync(LogRow[] rows, CancellationToken ct)
+    {
+        var missing = rows.Select(r => (r.Tenant, r.Stream)).Distinct().Where(k => !_cache.ContainsKey(k)).ToArray();
+        if (missing.Length == 0) return;
+        await using var cmd = source.CreateCommand(
+            $"select d.tenant_id, d.id, d.data, d.mt_version from {_table} d join unnest($1::text[], $2::text[]) k(t, i) on d.tenant_id = k.t and d.id = k.i");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = missing.Select(k => k.Tenant).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = missing.Select(k => k.Stream).ToArray() });
+        var serializer = green.Options.Serializer();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            using var body = new MemoryStream(r.GetFieldValue<byte[]>(2), writable: false);
+            _cache[(r.GetString(0), r.GetString(1))] = new Entry((TDoc)serializer.FromJson(typeof(TDoc), body), r.GetInt64(3));
+        }
+    }
+
+    /// <summary>
+    /// The changed documents (as Marten stores a projected document: its body, its type, the stream version as its
+    /// revision) and the green shard's new position, in one transaction.
+    /// </summary>
+    private async Task SaveAsync(Dictionary<(string Tenant, string Id), Entry> touched, long position, CancellationToken ct)
+    {
+        var serializer = green.Options.Serializer();
+        await using var batch = source.CreateBatch();
+        if (touched.Count > 0)
+        {
+            var upsert = new NpgsqlBatchCommand(
+                $"insert into {_table} (tenant_id, id, data, mt_dotnet_type, mt_version, mt_last_modified) " +
+                "select t, i, d::jsonb, $4, v, transaction_timestamp() from unnest($1::text[], $2::text[], $3::text[], $5::bigint[]) u(t, i, d, v) " +
+                "on conflict (tenant_id, id) do update set data = excluded.data, mt_dotnet_type = excluded.mt_dotnet_type, " +
+                "mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified");
+            upsert.Parameters.Add(new NpgsqlParameter { Value = touched.Keys.Select(k => k.Tenant).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = touched.Keys.Select(k => k.Id).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = touched.Values.Select(e => serializer.ToJson(e.Doc)).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = typeof(TDoc).FullName! });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = touched.Values.Select(e => e.Version).ToArray() });
+            batch.BatchCommands.Add(upsert);
+        }
+        var progress = new NpgsqlBatchCommand(
+            $"insert into {eventSchema}.mt_event_progression (name, last_seq_id, last_updated) values ($1, $2, transaction_timestamp()) " +
+            "on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = excluded.last_updated");
+        progress.Parameters.Add(new NpgsqlParameter { Value = shard });
+        progress.Parameters.Add(new NpgsqlParameter { Value = position });
+        batch.BatchCommands.Add(progress);
+        await batch.ExecuteNonQueryAsync(ct); // one implicit transaction for the whole batch
+    }
+
+    private async Task<long> HighWaterAsync(CancellationToken ct)
+    {
+        await using var cmd = source.CreateCommand($"select last_seq_id from {eventSchema}.mt_event_progression where name = 'HighWaterMark'");
+        return await cmd.ExecuteScalarAsync(ct) is long mark ? mark : 0;
+    }
+
+    /// <summary>What Marten's rebuild tears down first: the green copy's documents and its shard's position.</summary>
+    private async Task ResetAsync(CancellationToken ct)
+    {
+        await using var batch = source.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"truncate {_table}"));
+        var progress = new NpgsqlBatchCommand($"delete from {eventSchema}.mt_event_progression where name = $1");
+        progress.Parameters.Add(new NpgsqlParameter { Value = shard });
+        batch.BatchCommands.Add(progress);
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    private static Func<object, IEvent> Wrapper(Type eventType) =>
+        typeof(LogReplay<TDoc>).GetMethod(nameof(Wrap), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(eventType).CreateDelegate<Func<object, IEvent>>();
+
+    private static IEvent Wrap<T>(object data) where T : notnull => new Event<T>((T)data);
+
+    private static Action<TDoc, string> IdSetter(DocumentStore store)
+    {
+        var member = ((Marten.IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(TDoc)).IdMember;
+        return member switch
+        {
+            PropertyInfo { SetMethod: { } set } => set.CreateDelegate<Action<TDoc, string>>(),
+            FieldInfo f => (doc, id) => f.SetValue(doc, id),
+            _ => throw new InvalidOperationException($"{typeof(TDoc).Name} has no identity member Marten can name."),
+        };
+    }
+}
