@@ -62,6 +62,7 @@ public static class StoreSetup
         services.AddSingleton<SearchReader>();
         services.AddSingleton<StatsReader>();
         services.AddSingleton<AsyncProjectionCatalog>();
+        services.AddSingleton<RebuildWakeup>();
         services.AddSingleton<RebuildRequests>();
         services.AddSingleton<ShardProgress>();
         // Registered before Marten's hosted services so the schema exists before the daemon starts.

@@ -7,13 +7,15 @@ using Npgsql;
 
 namespace Tracing.Projections.Rebuilds;
 
-/// <summary>Sizes of a replay from the log: events per page, and how many documents stay in memory between pages.</summary>
-public sealed record ReplaySizes(int PageSize = GreenStore.ReplayBatchSize, int CachedDocuments = 100_000);
+/// <summary>Sizes of a replay from the log: log positions per page, documents kept in memory between pages, pages read at once.</summary>
+public sealed record ReplaySizes(int PageSize = GreenStore.ReplayBatchSize, int CachedDocuments = 100_000, int PagesInFlight = 4);
 
 /// <summary>A green copy's replay from the event log up to the high-water mark; returns the position it reached.</summary>
 public interface ILogReplay
 {
-    Task<long> RunAsync(CancellationToken ct);
+    string Projection { get; }
+
+    Task<ReplayReport> RunAsync(CancellationToken ct);
 }
 
 /// <summary>
@@ -23,7 +25,8 @@ public interface ILogReplay
 /// </summary>
 public static class LogReplay
 {
-    public static ILogReplay? For(DocumentStore green, NpgsqlDataSource source, string eventSchema, ReplaySizes sizes)
+    /// <param name="serializer">The served store's: configured alike, and warm (the green store's is new with every rebuild).</param>
+    public static ILogReplay? For(DocumentStore green, ISerializer serializer, NpgsqlDataSource source, string eventSchema, ReplaySizes sizes)
     {
         if (green.Options.Projections.All is not [ProjectionBase projection]) return null;
         var type = projection.GetType();
@@ -37,7 +40,7 @@ public static class LogReplay
             ?? throw new InvalidOperationException($"{type.Name} is marked [ReplayFromLog] but has no generated synchronous evolver (make it partial; no ShouldDelete).");
         var replay = typeof(LogReplay<>).MakeGenericType(doc);
         var shard = AsyncProjectionCatalog.Read(green.Options).Single().Shards.Single();
-        return (ILogReplay)Activator.CreateInstance(replay, green, source, eventSchema, projection.Name, shard, evolver, sizes)!;
+        return (ILogReplay)Activator.CreateInstance(replay, green, serializer, source, eventSchema, projection.Name, shard, evolver, sizes)!;
     }
 
     private static object? Evolver(Type projectionType, Type doc, object projection)

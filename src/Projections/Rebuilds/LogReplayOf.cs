@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Threading.Channels;
 using JasperFx.Events;
 using JasperFx.Events.Aggregation;
@@ -14,7 +17,7 @@ namespace Tracing.Projections.Rebuilds;
 /// in one transaction. Documents stay in memory between pages up to <see cref="ReplaySizes.CachedDocuments"/>; past
 /// that, those the last page did not touch are dropped and read back from the green table when their stream returns.
 /// </summary>
-public sealed class LogReplay<TDoc>(DocumentStore green, NpgsqlDataSource source, string eventSchema, string projection, string shard,
+public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer, NpgsqlDataSource source, string eventSchema, string projection, string shard,
     IGeneratedSyncEvolver<TDoc, string> evolver, ReplaySizes sizes) : ILogReplay where TDoc : class
 {
     private sealed class Entry(TDoc doc, long version)
@@ -23,60 +26,49 @@ public sealed class LogReplay<TDoc>(DocumentStore green, NpgsqlDataSource source
         public long Version = version;
     }
 
+    public string Projection => projection;
+
     private readonly Type[] _types = evolver.EventTypes;
     private readonly Func<object, IEvent>[] _wrap = evolver.EventTypes.Select(Wrapper).ToArray();
     private readonly Action<TDoc, string> _setId = IdSetter(green);
     private readonly string _table = $"{green.Options.DatabaseSchemaName}.{ReadModelTable.Of(green.Options, typeof(TDoc))}";
     private readonly Dictionary<(string Tenant, string Id), Entry> _cache = new();
+    private readonly ReplayTimings _timings = new();
+    private readonly JsonSerializerOptions? _json = OptionsOf(serializer);
     private bool _evicted;
 
-    public async Task<long> RunAsync(CancellationToken ct)
+    public async Task<ReplayReport> RunAsync(CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         var ceiling = await HighWaterAsync(ct);
         await ResetAsync(ct);
         var aliases = _types.Select(t => ((Marten.Events.EventGraph)green.Options.Events).EventMappingFor(t).EventTypeName).ToArray();
-        var read = Channel.CreateBounded<LogRow[]>(2);
-        var parsed = Channel.CreateBounded<(LogRow[] Rows, IEvent[] Events)>(2);
+        // Ranges of positions are read and parsed several at a time, each on a connection and a thread of its own, and
+        // applied one after another in log order: the channel holds the pages in flight in the order they were started.
+        var pages = Channel.CreateBounded<Task<(LogRow[], IEvent[])>>(Math.Max(1, sizes.PagesInFlight - 1));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var steps = new[]
+        var starting = StartPagesAsync(aliases, ceiling, pages.Writer, stop.Token);
+        try { await ApplyAsync(pages.Reader, stop.Token); }
+        finally
         {
-            LogRows.ReadAsync(source, eventSchema, aliases, 0, ceiling, sizes.PageSize, read.Writer, stop.Token),
-            ParseAsync(read.Reader, parsed.Writer, stop.Token),
-            ApplyAsync(parsed.Reader, stop.Token),
-        };
-        try { await Task.WhenAll(steps); }
-        catch { await stop.CancelAsync(); throw; }
+            await stop.CancelAsync();
+            // Pages still in flight end (cancelled) before the replay returns; their faults are the applier's to report.
+            try { await starting; } catch (OperationCanceledException) { }
+            while (pages.Reader.TryRead(out var pending)) try { await pending; } catch (Exception) { }
+        }
         // Every event of these types up to the ceiling is applied; the shard continues from the ceiling.
         await SaveAsync([], ceiling, ct);
-        return ceiling;
+        return _timings.Report(ceiling, started);
     }
 
-    private async Task ParseAsync(ChannelReader<LogRow[]> input, ChannelWriter<(LogRow[], IEvent[])> output, CancellationToken ct)
+    private async Task StartPagesAsync(string[] aliases, long ceiling, ChannelWriter<Task<(LogRow[], IEvent[])>> output, CancellationToken ct)
     {
         try
         {
-            var serializer = green.Options.Serializer();
-            await foreach (var rows in input.ReadAllAsync(ct))
+            for (var after = 0L; after < ceiling; after += sizes.PageSize)
             {
-                var events = new IEvent[rows.Length];
-                var chunk = Math.Max(256, rows.Length / (4 * Environment.ProcessorCount) + 1);
-                Parallel.For(0, (rows.Length + chunk - 1) / chunk, new ParallelOptions { CancellationToken = ct }, c =>
-                {
-                    for (var i = c * chunk; i < Math.Min(rows.Length, (c + 1) * chunk); i++)
-                    {
-                        var row = rows[i];
-                        using var body = new MemoryStream(row.Data, writable: false);
-                        var e = _wrap[row.Type](serializer.FromJson(_types[row.Type], body));
-                        e.Sequence = row.Seq;
-                        e.Id = row.Id;
-                        e.StreamKey = row.Stream;
-                        e.TenantId = row.Tenant;
-                        e.Version = row.Version;
-                        e.Timestamp = row.Timestamp;
-                        events[i] = e;
-                    }
-                });
-                await output.WriteAsync((rows, events), ct);
+                var (from, upTo) = (after, Math.Min(ceiling, after + sizes.PageSize));
+                await output.WriteAsync(Task.Run(async () => Parse(await LogRows.ReadAsync(source, eventSchema, aliases, from, upTo, _timings, ct))), ct);
             }
             output.Complete();
         }
@@ -87,10 +79,34 @@ public sealed class LogReplay<TDoc>(DocumentStore green, NpgsqlDataSource source
         }
     }
 
-    private async Task ApplyAsync(ChannelReader<(LogRow[] Rows, IEvent[] Events)> input, CancellationToken ct)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once a rebuild: optimised from its first call, not after tiering
+    private (LogRow[], IEvent[]) Parse(LogRow[] rows)
     {
-        await foreach (var (rows, events) in input.ReadAllAsync(ct))
+        var since = Stopwatch.GetTimestamp();
+        var events = new IEvent[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
         {
+            var row = rows[i];
+            var e = _wrap[row.Type](Deserialize(_types[row.Type], row.Data));
+            e.Sequence = row.Seq;
+            e.Id = row.Id;
+            e.StreamKey = row.Stream;
+            e.TenantId = row.Tenant;
+            e.Version = row.Version;
+            e.Timestamp = row.Timestamp;
+            events[i] = e;
+        }
+        _timings.Parsed(since);
+        return (rows, events);
+    }
+
+    private async Task ApplyAsync(ChannelReader<Task<(LogRow[] Rows, IEvent[] Events)>> input, CancellationToken ct)
+    {
+        await foreach (var page in input.ReadAllAsync(ct))
+        {
+            var (rows, events) = await page;
+            if (rows.Length == 0) continue;
+            var since = Stopwatch.GetTimestamp();
             if (_evicted) await LoadAsync(rows, ct);
             var touched = new Dictionary<(string, string), Entry>();
             for (var i = 0; i < events.Length; i++)
@@ -109,6 +125,7 @@ public sealed class LogReplay<TDoc>(DocumentStore green, NpgsqlDataSource source
                 entry.Version = rows[i].Version;
                 touched[key] = entry;
             }
+            _timings.Applied(since);
             await SaveAsync(touched, rows[^1].Seq, ct);
             if (_cache.Count > sizes.CachedDocuments)
             {
@@ -127,12 +144,10 @@ public sealed class LogReplay<TDoc>(DocumentStore green, NpgsqlDataSource source
             $"select d.tenant_id, d.id, d.data, d.mt_version from {_table} d join unnest($1::text[], $2::text[]) k(t, i) on d.tenant_id = k.t and d.id = k.i");
         cmd.Parameters.Add(new NpgsqlParameter { Value = missing.Select(k => k.Tenant).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = missing.Select(k => k.Stream).ToArray() });
-        var serializer = green.Options.Serializer();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            using var body = new MemoryStream(r.GetFieldValue<byte[]>(2), writable: false);
-            _cache[(r.GetString(0), r.GetString(1))] = new Entry((TDoc)serializer.FromJson(typeof(TDoc), body), r.GetInt64(3));
+            _cache[(r.GetString(0), r.GetString(1))] = new Entry((TDoc)Deserialize(typeof(TDoc), r.GetFieldValue<byte[]>(2)), r.GetInt64(3));
         }
     }
 
@@ -142,7 +157,7 @@ public sealed class LogReplay<TDoc>(DocumentStore green, NpgsqlDataSource source
     /// </summary>
     private async Task SaveAsync(Dictionary<(string Tenant, string Id), Entry> touched, long position, CancellationToken ct)
     {
-        var serializer = green.Options.Serializer();
+        var since = Stopwatch.GetTimestamp();
         await using var batch = source.CreateBatch();
         if (touched.Count > 0)
         {
@@ -165,6 +180,26 @@ public sealed class LogReplay<TDoc>(DocumentStore green, NpgsqlDataSource source
         progress.Parameters.Add(new NpgsqlParameter { Value = position });
         batch.BatchCommands.Add(progress);
         await batch.ExecuteNonQueryAsync(ct); // one implicit transaction for the whole batch
+        _timings.Written(since);
+    }
+
+    /// <summary>Marten's System.Text.Json options over the bytes as they are (its own <c>FromJson</c> takes a stream or a string).</summary>
+    private object Deserialize(Type type, byte[] json)
+    {
+        if (_json is null)
+        {
+            using var body = new MemoryStream(json, writable: false);
+            return serializer.FromJson(type, body);
+        }
+        return JsonSerializer.Deserialize(json, type, _json)!;
+    }
+
+    /// <summary>Marten's options object itself: its <c>Configure</c> hands it over (and this changes nothing in it).</summary>
+    private static JsonSerializerOptions? OptionsOf(ISerializer serializer)
+    {
+        JsonSerializerOptions? options = null;
+        (serializer as Marten.Services.SystemTextJsonSerializer)?.Configure(o => options = o);
+        return options;
     }
 
     private async Task<long> HighWaterAsync(CancellationToken ct)

@@ -10,7 +10,7 @@ public sealed record RebuildRequest(ProjectionRebuild? Accepted, ProjectionRebui
 /// (RebuildRunner). At most one rebuild is active at a time: a second request while one is queued or running gets
 /// that one back instead.
 /// </summary>
-public sealed class RebuildRequests(IDocumentStore store, AsyncProjectionCatalog catalog, TimeProvider clock)
+public sealed class RebuildRequests(IDocumentStore store, AsyncProjectionCatalog catalog, RebuildWakeup wakeup, TimeProvider clock)
 {
     public async Task<RebuildRequest> RequestAsync(IReadOnlyCollection<string>? names, string requestedBy, CancellationToken ct)
     {
@@ -33,6 +33,7 @@ public sealed class RebuildRequests(IDocumentStore store, AsyncProjectionCatalog
         };
         session.Store(rebuild);
         await session.SaveChangesAsync(ct);
+        wakeup.Raise();
         return new RebuildRequest(rebuild, null, []);
     }
 

@@ -14,7 +14,7 @@ public sealed record GreenProgress(long Processed, long Target);
 /// shard stops, the green copy catches up to the high-water mark, the tables swap in one transaction and the blue
 /// shard resumes from the green copy's position. Run only by the projection leader's RebuildRunner.
 /// </summary>
-public sealed class BlueGreenRebuild(NpgsqlDataSource dataSource, TracingStoreSettings settings, ShardControl control,
+public sealed class BlueGreenRebuild(IDocumentStore served, NpgsqlDataSource dataSource, TracingStoreSettings settings, ShardControl control,
     AsyncProjectionCatalog catalog, ProjectionLeadership leadership,
     SupervisionOptions options, ILogger<BlueGreenRebuild> log)
 {
@@ -33,7 +33,7 @@ public sealed class BlueGreenRebuild(NpgsqlDataSource dataSource, TracingStoreSe
             try
             {
                 // A marked single-stream projection replays from the log (ADR 0039); the rest through Marten's rebuild.
-                var replay = options.ReplayFromLog ? LogReplay.For(green, dataSource, settings.Schema, options.ReplaySizes) : null;
+                var replay = options.ReplayFromLog ? LogReplay.For(green, ((DocumentStore)served).Options.Serializer(), dataSource, settings.Schema, options.ReplaySizes) : null;
                 if (replay is not null) await RunWithinAsync(replay, timeout, ct);
                 else await daemon.RebuildProjectionAsync(projection.Name + GreenStore.NameSuffix, timeout, ct);
             }
@@ -61,11 +61,11 @@ public sealed class BlueGreenRebuild(NpgsqlDataSource dataSource, TracingStoreSe
         await report("done", await MeasureAsync(projection.Shards.ToArray(), ct));
     }
 
-    private static async Task RunWithinAsync(ILogReplay replay, TimeSpan timeout, CancellationToken ct)
+    private async Task RunWithinAsync(ILogReplay replay, TimeSpan timeout, CancellationToken ct)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);
-        try { await replay.RunAsync(limit.Token); }
+        try { log.LogInformation("Replayed {Projection} from the log: {Report}", replay.Projection, await replay.RunAsync(limit.Token)); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { throw new TimeoutException($"The replay took longer than {timeout}."); }
     }
 

@@ -12,14 +12,14 @@ namespace Tracing.Workers.Projections;
 /// progression rows (ADR 0012). Polls for a queued request (or one whose executing node lost leadership), claims it,
 /// rebuilds each projection blue/green and records progress, rate and ETA on the request as it goes.
 /// </summary>
-public sealed class RebuildRunner(IDocumentStore store, LeaderDaemon leader, AsyncProjectionCatalog catalog, BlueGreenRebuild rebuild,
+public sealed class RebuildRunner(IDocumentStore store, RebuildWakeup wakeup, LeaderDaemon leader, AsyncProjectionCatalog catalog, BlueGreenRebuild rebuild,
     SupervisionOptions options, TimeProvider clock, ILogger<RebuildRunner> log) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken ct) =>
         Periodic.RunAsync(TimeSpan.FromMilliseconds(Math.Max(50, options.PollMilliseconds)), clock, async token =>
         {
             if (leader.Current() is not null && await ClaimAsync(token) is { } claimed) await ExecuteAsync(claimed, token);
-        }, log, "Looking for rebuild requests failed", ct);
+        }, log, "Looking for rebuild requests failed", ct, wakeup.WaitAsync);
 
     private async Task<ProjectionRebuild?> ClaimAsync(CancellationToken ct)
     {

@@ -20,7 +20,10 @@ public sealed class SupervisionOptions
     /// <summary>Documents a replay from the log keeps in memory between pages.</summary>
     public int ReplayCachedDocuments { get; set; } = 100_000;
 
-    public ReplaySizes ReplaySizes => new(Math.Max(1, ReplayPageSize), Math.Max(1, ReplayCachedDocuments));
+    /// <summary>Pages of a replay from the log read and parsed at once, ahead of the one being applied.</summary>
+    public int ReplayPagesInFlight { get; set; } = 4;
+
+    public ReplaySizes ReplaySizes => new(Math.Max(1, ReplayPageSize), Math.Max(1, ReplayCachedDocuments), Math.Max(1, ReplayPagesInFlight));
 
     public static SupervisionOptions From(IConfiguration config)
     {
