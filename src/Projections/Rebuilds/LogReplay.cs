@@ -8,7 +8,7 @@ using Npgsql;
 namespace Tracing.Projections.Rebuilds;
 
 /// <summary>Sizes of a replay from the log: log positions per page, documents kept in memory between pages, pages read at once.</summary>
-public sealed record ReplaySizes(int PageSize = GreenStore.ReplayBatchSize, int CachedDocuments = 100_000, int PagesInFlight = 4);
+public sealed record ReplaySizes(int PageSize = GreenStore.ReplayBatchSize, int CachedDocuments = 100_000, int PagesInFlight = 2);
 
 /// <summary>A green copy's replay from the event log up to the high-water mark; returns the position it reached.</summary>
 public interface ILogReplay

@@ -57,7 +57,7 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
             while (pages.Reader.TryRead(out var pending)) try { await pending; } catch (Exception) { }
         }
         // Every event of these types up to the ceiling is applied; the shard continues from the ceiling.
-        await SaveAsync([], ceiling, ct);
+        await WriteAsync(new Changed([], [], [], [], ceiling), ct);
         return _timings.Report(ceiling, started);
     }
 
@@ -68,7 +68,7 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
             for (var after = 0L; after < ceiling; after += sizes.PageSize)
             {
                 var (from, upTo) = (after, Math.Min(ceiling, after + sizes.PageSize));
-                await output.WriteAsync(Task.Run(async () => Parse(await LogRows.ReadAsync(source, eventSchema, aliases, from, upTo, _timings, ct))), ct);
+                await output.WriteAsync(Task.Run(() => Parse(LogRows.Read(source, eventSchema, aliases, from, upTo, _timings, ct)), ct), ct);
             }
             output.Complete();
         }
@@ -100,19 +100,35 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
         return (rows, events);
     }
 
+    /// <summary>
+    /// Applies the pages in log order. A page's changed documents are serialised at once and written while the next page
+    /// is applied (one write in flight, so positions are stored in order); documents dropped from memory are read back
+    /// only after the write that stored them.
+    /// </summary>
     private async Task ApplyAsync(ChannelReader<Task<(LogRow[] Rows, IEvent[] Events)>> input, CancellationToken ct)
     {
+        var writing = Task.CompletedTask;
         await foreach (var page in input.ReadAllAsync(ct))
         {
             var (rows, events) = await page;
             if (rows.Length == 0) continue;
+            if (_evicted)
+            {
+                await writing;
+                await LoadAsync(rows, ct);
+            }
             var since = Stopwatch.GetTimestamp();
-            if (_evicted) await LoadAsync(rows, ct);
             var touched = new Dictionary<(string, string), Entry>();
+            (string Tenant, string Stream) key = default;
+            Entry? entry = null;
             for (var i = 0; i < events.Length; i++)
             {
-                var key = (rows[i].Tenant, rows[i].Stream);
-                _cache.TryGetValue(key, out var entry);
+                // Consecutive events of one stream (the usual case) look their document up once.
+                if (entry is null || !string.Equals(key.Stream, rows[i].Stream, StringComparison.Ordinal) || !string.Equals(key.Tenant, rows[i].Tenant, StringComparison.Ordinal))
+                {
+                    key = (rows[i].Tenant, rows[i].Stream);
+                    _cache.TryGetValue(key, out entry);
+                }
                 var doc = evolver.Evolve(entry?.Doc, rows[i].Stream, events[i]);
                 if (doc is null)
                 {
@@ -125,14 +141,17 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
                 entry.Version = rows[i].Version;
                 touched[key] = entry;
             }
+            var write = Changes(touched, rows[^1].Seq);
             _timings.Applied(since);
-            await SaveAsync(touched, rows[^1].Seq, ct);
+            await writing;
+            writing = WriteAsync(write, ct);
             if (_cache.Count > sizes.CachedDocuments)
             {
-                foreach (var key in _cache.Keys.Where(k => !touched.ContainsKey(k)).ToList()) _cache.Remove(key);
+                foreach (var k in _cache.Keys.Where(k => !touched.ContainsKey(k)).ToList()) _cache.Remove(k);
                 _evicted = true;
             }
         }
+        await writing;
     }
 
     /// <summary>The documents of a page's streams that were dropped from memory, read back from the green table.</summary>
@@ -151,33 +170,38 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
         }
     }
 
-    /// <summary>
-    /// The changed documents (as Marten stores a projected document: its body, its type, the stream version as its
-    /// revision) and the green shard's new position, in one transaction.
-    /// </summary>
-    private async Task SaveAsync(Dictionary<(string Tenant, string Id), Entry> touched, long position, CancellationToken ct)
+    /// <summary>A page's changed documents as Marten stores a projected document (body, type, stream version as revision), and the position after it.</summary>
+    private sealed record Changed(string[] Tenants, string[] Ids, string[] Json, long[] Versions, long Position);
+
+    /// <summary>The documents serialised now, so applying the next page cannot change what is written.</summary>
+    private Changed Changes(Dictionary<(string Tenant, string Id), Entry> touched, long position) =>
+        new(touched.Keys.Select(k => k.Tenant).ToArray(), touched.Keys.Select(k => k.Id).ToArray(),
+            touched.Values.Select(e => serializer.ToJson(e.Doc)).ToArray(), touched.Values.Select(e => e.Version).ToArray(), position);
+
+    /// <summary>The changed documents and the green shard's new position, in one transaction.</summary>
+    private async Task WriteAsync(Changed changed, CancellationToken ct)
     {
         var since = Stopwatch.GetTimestamp();
         await using var batch = source.CreateBatch();
-        if (touched.Count > 0)
+        if (changed.Ids.Length > 0)
         {
             var upsert = new NpgsqlBatchCommand(
                 $"insert into {_table} (tenant_id, id, data, mt_dotnet_type, mt_version, mt_last_modified) " +
                 "select t, i, d::jsonb, $4, v, transaction_timestamp() from unnest($1::text[], $2::text[], $3::text[], $5::bigint[]) u(t, i, d, v) " +
                 "on conflict (tenant_id, id) do update set data = excluded.data, mt_dotnet_type = excluded.mt_dotnet_type, " +
                 "mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified");
-            upsert.Parameters.Add(new NpgsqlParameter { Value = touched.Keys.Select(k => k.Tenant).ToArray() });
-            upsert.Parameters.Add(new NpgsqlParameter { Value = touched.Keys.Select(k => k.Id).ToArray() });
-            upsert.Parameters.Add(new NpgsqlParameter { Value = touched.Values.Select(e => serializer.ToJson(e.Doc)).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = changed.Tenants });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = changed.Ids });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = changed.Json });
             upsert.Parameters.Add(new NpgsqlParameter { Value = typeof(TDoc).FullName! });
-            upsert.Parameters.Add(new NpgsqlParameter { Value = touched.Values.Select(e => e.Version).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = changed.Versions });
             batch.BatchCommands.Add(upsert);
         }
         var progress = new NpgsqlBatchCommand(
             $"insert into {eventSchema}.mt_event_progression (name, last_seq_id, last_updated) values ($1, $2, transaction_timestamp()) " +
             "on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = excluded.last_updated");
         progress.Parameters.Add(new NpgsqlParameter { Value = shard });
-        progress.Parameters.Add(new NpgsqlParameter { Value = position });
+        progress.Parameters.Add(new NpgsqlParameter { Value = changed.Position });
         batch.BatchCommands.Add(progress);
         await batch.ExecuteNonQueryAsync(ct); // one implicit transaction for the whole batch
         _timings.Written(since);

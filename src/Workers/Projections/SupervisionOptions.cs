@@ -21,7 +21,7 @@ public sealed class SupervisionOptions
     public int ReplayCachedDocuments { get; set; } = 100_000;
 
     /// <summary>Pages of a replay from the log read and parsed at once, ahead of the one being applied.</summary>
-    public int ReplayPagesInFlight { get; set; } = 4;
+    public int ReplayPagesInFlight { get; set; } = 2;
 
     public ReplaySizes ReplaySizes => new(Math.Max(1, ReplayPageSize), Math.Max(1, ReplayCachedDocuments), Math.Max(1, ReplayPagesInFlight));
 
