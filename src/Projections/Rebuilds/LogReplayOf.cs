@@ -45,7 +45,7 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
         var aliases = _types.Select(t => ((Marten.Events.EventGraph)green.Options.Events).EventMappingFor(t).EventTypeName).ToArray();
         // Ranges of positions are read and parsed several at a time, each on a connection and a thread of its own, and
         // applied one after another in log order: the channel holds the pages in flight in the order they were started.
-        var pages = Channel.CreateBounded<Task<(LogRow[], IEvent[])>>(Math.Max(1, sizes.PagesInFlight - 1));
+        var pages = Channel.CreateBounded<Task<IEvent[]>>(Math.Max(1, sizes.PagesInFlight - 1));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var starting = StartPagesAsync(aliases, ceiling, pages.Writer, stop.Token);
         try { await ApplyAsync(pages.Reader, stop.Token); }
@@ -61,7 +61,7 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
         return _timings.Report(ceiling, started);
     }
 
-    private async Task StartPagesAsync(string[] aliases, long ceiling, ChannelWriter<Task<(LogRow[], IEvent[])>> output, CancellationToken ct)
+    private async Task StartPagesAsync(string[] aliases, long ceiling, ChannelWriter<Task<IEvent[]>> output, CancellationToken ct)
     {
         try
         {
@@ -80,11 +80,12 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once a rebuild: optimised from its first call, not after tiering
-    private (LogRow[], IEvent[]) Parse(LogRow[] rows)
+    private IEvent[] Parse((LogRow[] Rows, int Count) page)
     {
         var since = Stopwatch.GetTimestamp();
-        var events = new IEvent[rows.Length];
-        for (var i = 0; i < rows.Length; i++)
+        var (rows, count) = page;
+        var events = new IEvent[count];
+        for (var i = 0; i < count; i++)
         {
             var row = rows[i];
             var e = _wrap[row.Type](Deserialize(_types[row.Type], row.Data));
@@ -96,8 +97,10 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
             e.Timestamp = row.Timestamp;
             events[i] = e;
         }
+        Array.Clear(rows, 0, count); // no byte arrays kept alive by the pool
+        System.Buffers.ArrayPool<LogRow>.Shared.Return(rows);
         _timings.Parsed(since);
-        return (rows, events);
+        return events;
     }
 
     /// <summary>
@@ -105,17 +108,17 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
     /// is applied (one write in flight, so positions are stored in order); documents dropped from memory are read back
     /// only after the write that stored them.
     /// </summary>
-    private async Task ApplyAsync(ChannelReader<Task<(LogRow[] Rows, IEvent[] Events)>> input, CancellationToken ct)
+    private async Task ApplyAsync(ChannelReader<Task<IEvent[]>> input, CancellationToken ct)
     {
         var writing = Task.CompletedTask;
         await foreach (var page in input.ReadAllAsync(ct))
         {
-            var (rows, events) = await page;
-            if (rows.Length == 0) continue;
+            var events = await page;
+            if (events.Length == 0) continue;
             if (_evicted)
             {
                 await writing;
-                await LoadAsync(rows, ct);
+                await LoadAsync(events, ct);
             }
             var since = Stopwatch.GetTimestamp();
             var touched = new Dictionary<(string, string), Entry>();
@@ -124,24 +127,25 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
             for (var i = 0; i < events.Length; i++)
             {
                 // Consecutive events of one stream (the usual case) look their document up once.
-                if (entry is null || !string.Equals(key.Stream, rows[i].Stream, StringComparison.Ordinal) || !string.Equals(key.Tenant, rows[i].Tenant, StringComparison.Ordinal))
+                var e = events[i];
+                if (entry is null || !string.Equals(key.Stream, e.StreamKey, StringComparison.Ordinal) || !string.Equals(key.Tenant, e.TenantId, StringComparison.Ordinal))
                 {
-                    key = (rows[i].Tenant, rows[i].Stream);
+                    key = (e.TenantId, e.StreamKey!);
                     _cache.TryGetValue(key, out entry);
                 }
-                var doc = evolver.Evolve(entry?.Doc, rows[i].Stream, events[i]);
+                var doc = evolver.Evolve(entry?.Doc, key.Stream, e);
                 if (doc is null)
                 {
                     if (entry is not null) throw new InvalidOperationException($"{projection} deleted {key}: a replay from the log does not delete.");
                     continue;
                 }
-                if (!ReferenceEquals(doc, entry?.Doc)) _setId(doc, rows[i].Stream);
-                if (entry is null) _cache[key] = entry = new Entry(doc, rows[i].Version);
+                if (!ReferenceEquals(doc, entry?.Doc)) _setId(doc, key.Stream);
+                if (entry is null) _cache[key] = entry = new Entry(doc, e.Version);
                 entry.Doc = doc;
-                entry.Version = rows[i].Version;
+                entry.Version = e.Version;
                 touched[key] = entry;
             }
-            var write = Changes(touched, rows[^1].Seq);
+            var write = Changes(touched, events[^1].Sequence);
             _timings.Applied(since);
             await writing;
             writing = WriteAsync(write, ct);
@@ -155,9 +159,9 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
     }
 
     /// <summary>The documents of a page's streams that were dropped from memory, read back from the green table.</summary>
-    private async Task LoadAsync(LogRow[] rows, CancellationToken ct)
+    private async Task LoadAsync(IEvent[] events, CancellationToken ct)
     {
-        var missing = rows.Select(r => (r.Tenant, r.Stream)).Distinct().Where(k => !_cache.ContainsKey(k)).ToArray();
+        var missing = events.Select(e => (Tenant: e.TenantId, Stream: e.StreamKey!)).Distinct().Where(k => !_cache.ContainsKey(k)).ToArray();
         if (missing.Length == 0) return;
         await using var cmd = source.CreateCommand(
             $"select d.tenant_id, d.id, d.data, d.mt_version from {_table} d join unnest($1::text[], $2::text[]) k(t, i) on d.tenant_id = k.t and d.id = k.i");
