@@ -1,55 +1,162 @@
-using System.Reflection;
+using System.Diagnostics;
+using System.Threading.Channels;
 using JasperFx.Events;
 using JasperFx.Events.Aggregation;
-using JasperFx.Events.Projections;
 using Marten;
 using Npgsql;
 
 namespace Tracing.Projections.Rebuilds;
 
-/// <summary>Sizes of a replay from the log: log positions per page, documents kept in memory between pages, pages read at once.</summary>
-public sealed record ReplaySizes(int PageSize = GreenStore.ReplayBatchSize, int CachedDocuments = 100_000, int PagesInFlight = 2);
-
-/// <summary>A green copy's replay from the event log up to the high-water mark; returns the position it reached.</summary>
-public interface ILogReplay
-{
-    string Projection { get; }
-
-    Task<ReplayReport> RunAsync(CancellationToken ct);
-}
-
 /// <summary>
-/// Finds the replay from the log for a green store's one projection (ADR 0039): a single-stream projection marked
-/// <see cref="ReplayFromLogAttribute"/> whose conventional methods the source generator turned into a synchronous
-/// evolver, the same dispatch Marten applies. Anything else returns null and is rebuilt by Marten's daemon.
+/// Replays one single-stream projection's green copy from the event log up to the high-water mark (ADR 0039). Ranges
+/// of positions are read and parsed ahead (<see cref="ReplaySizes.PagesInFlight"/>, each on a thread of its own), and
+/// applied one after another in log order through the generated evolver. A page's changed documents are written, with
+/// the green shard's position, while the next page is applied. Documents stay in memory between pages up to
+/// <see cref="ReplaySizes.CachedDocuments"/>; past that, those the last page did not touch are dropped, and read back
+/// from the green table when their stream returns.
 /// </summary>
-public static class LogReplay
+public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer, NpgsqlDataSource source, string eventSchema, string projection,
+    string shard, IGeneratedSyncEvolver<TDoc, string> evolver, ReplaySizes sizes) : ILogReplay where TDoc : class
 {
-    /// <param name="serializer">The served store's: configured alike, and warm (the green store's is new with every rebuild).</param>
-    public static ILogReplay? For(DocumentStore green, ISerializer serializer, NpgsqlDataSource source, string eventSchema, ReplaySizes sizes)
+    private sealed class Entry(TDoc doc, long version)
     {
-        if (green.Options.Projections.All is not [ProjectionBase projection]) return null;
-        var type = projection.GetType();
-        if (type.GetCustomAttribute<ReplayFromLogAttribute>() is null) return null;
-        var baseType = type.BaseType;
-        while (baseType is not null && !(baseType.IsGenericType && baseType.GetGenericTypeDefinition() == typeof(Marten.Events.Aggregation.SingleStreamProjection<,>)))
-            baseType = baseType.BaseType;
-        if (baseType?.GetGenericArguments() is not [var doc, var id] || id != typeof(string))
-            throw new InvalidOperationException($"{type.Name} is marked [ReplayFromLog] but is not a SingleStreamProjection<T, string>.");
-        var evolver = Evolver(type, doc, projection)
-            ?? throw new InvalidOperationException($"{type.Name} is marked [ReplayFromLog] but has no generated synchronous evolver (make it partial; no ShouldDelete).");
-        var replay = typeof(LogReplay<>).MakeGenericType(doc);
-        var shard = AsyncProjectionCatalog.Read(green.Options).Single().Shards.Single();
-        return (ILogReplay)Activator.CreateInstance(replay, green, serializer, source, eventSchema, projection.Name, shard, evolver, sizes)!;
+        public TDoc Doc = doc;
+        public long Version = version;
     }
 
-    private static object? Evolver(Type projectionType, Type doc, object projection)
+    private readonly ReplayTimings _timings = new();
+    private readonly Dictionary<(string Tenant, string Id), Entry> _cache = new();
+    private readonly HashSet<(string Tenant, string Id)> _dropped = new();
+    private LogEvents? _parser;
+    private GreenDocuments<TDoc>? _documents;
+
+    public string Projection => projection;
+
+    public async Task<ReplayReport> RunAsync(CancellationToken ct)
     {
-        var registered = projectionType.Assembly.GetCustomAttributes<GeneratedEvolverAttribute>()
-            .FirstOrDefault(a => a.ProjectionType == projectionType && a.AggregateType == doc);
-        if (registered is null) return null;
-        var ctor = registered.EvolverType.GetConstructors().FirstOrDefault(c => c.GetParameters() is [var p] && p.ParameterType.IsAssignableFrom(projectionType));
-        var evolver = ctor is not null ? ctor.Invoke([projection]) : Activator.CreateInstance(registered.EvolverType);
-        return evolver is not null && typeof(IGeneratedSyncEvolver<,>).MakeGenericType(doc, typeof(string)).IsInstanceOfType(evolver) ? evolver : null;
+        var started = Stopwatch.GetTimestamp();
+        var types = evolver.EventTypes;
+        _parser = new LogEvents(serializer, types);
+        _documents = new GreenDocuments<TDoc>(green, source, eventSchema, shard, _parser, _timings);
+        var ceiling = await HighWaterAsync(ct);
+        await _documents.ResetAsync(ct);
+        var aliases = types.Select(t => ((Marten.Events.EventGraph)green.Options.Events).EventMappingFor(t).EventTypeName).ToArray();
+        // The channel holds the pages in flight in the order they were started; a page starts only when it has a slot.
+        var pages = Channel.CreateBounded<Task<IEvent[]>>(Math.Max(1, sizes.PagesInFlight));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var starting = StartPagesAsync(aliases, ceiling, pages.Writer, stop.Token);
+        try { await ApplyAsync(pages.Reader, stop.Token); }
+        finally
+        {
+            // On any way out, nothing is left running: the producer stops, and every page it started has ended.
+            await stop.CancelAsync();
+            try { await starting; } catch (Exception) { /* its fault, if any, reached the applier through the channel */ }
+            while (pages.Reader.TryRead(out var pending)) try { await pending; } catch (Exception) { /* cancelled with the replay */ }
+        }
+        // Every event of these types up to the ceiling is applied; the shard continues from the ceiling.
+        await _documents.WriteAsync(GreenDocuments<TDoc>.Changes.None(ceiling), ct);
+        return _timings.Report(ceiling, started);
+    }
+
+    private async Task StartPagesAsync(string[] aliases, long ceiling, ChannelWriter<Task<IEvent[]>> output, CancellationToken ct)
+    {
+        try
+        {
+            for (var after = 0L; after < ceiling; after += sizes.PageSize)
+            {
+                var (from, upTo) = (after, Math.Min(ceiling, after + sizes.PageSize));
+                if (!await output.WaitToWriteAsync(ct)) return;
+                // A blocking read (LogRows.Read) on a thread of its own, not one of the pool's.
+                var page = Task.Factory.StartNew(() => _parser!.Parse(LogRows.Read(source, eventSchema, aliases, from, upTo, _timings, ct)),
+                    ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                if (!output.TryWrite(page)) await output.WriteAsync(page, ct);
+            }
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            output.Complete(ex);
+            throw;
+        }
+    }
+
+    private async Task ApplyAsync(ChannelReader<Task<IEvent[]>> input, CancellationToken ct)
+    {
+        var writing = Task.CompletedTask;
+        try
+        {
+            await foreach (var page in input.ReadAllAsync(ct))
+            {
+                var events = await page;
+                if (events.Length == 0) continue;
+                // Only documents dropped from memory are read back; their last write ended before they were dropped.
+                if (_dropped.Count > 0) await ReadBackAsync(events, ct);
+                var since = Stopwatch.GetTimestamp();
+                var touched = Apply(events);
+                var changes = Serialise(touched, events[^1].Sequence);
+                _timings.Applied(since);
+                await writing; // one write in flight: positions are stored in order
+                writing = _documents!.WriteAsync(changes, ct);
+                if (_cache.Count > sizes.CachedDocuments)
+                    foreach (var key in _cache.Keys.Where(k => !touched.ContainsKey(k)).ToList())
+                    {
+                        _cache.Remove(key);
+                        _dropped.Add(key);
+                    }
+            }
+        }
+        finally
+        {
+            try { await writing; }
+            catch (Exception) when (ct.IsCancellationRequested) { /* the replay is ending anyway */ }
+        }
+    }
+
+    /// <summary>Applies a page in log order; returns the documents it changed.</summary>
+    private Dictionary<(string, string), Entry> Apply(IEvent[] events)
+    {
+        var touched = new Dictionary<(string, string), Entry>();
+        (string Tenant, string Stream) key = default;
+        Entry? entry = null;
+        foreach (var e in events)
+        {
+            // Consecutive events of one stream (the usual case) look their document up once.
+            if (entry is null || !string.Equals(key.Stream, e.StreamKey, StringComparison.Ordinal) || !string.Equals(key.Tenant, e.TenantId, StringComparison.Ordinal))
+            {
+                key = (e.TenantId, e.StreamKey!);
+                _cache.TryGetValue(key, out entry);
+            }
+            var doc = evolver.Evolve(entry?.Doc, key.Stream, e);
+            if (doc is null)
+            {
+                if (entry is not null) throw new InvalidOperationException($"{projection} deleted {key}: a replay from the log does not delete.");
+                continue;
+            }
+            if (!ReferenceEquals(doc, entry?.Doc)) _documents!.SetId(doc, key.Stream);
+            if (entry is null) _cache[key] = entry = new Entry(doc, e.Version);
+            entry.Doc = doc;
+            entry.Version = e.Version;
+            touched[key] = entry;
+        }
+        return touched;
+    }
+
+    /// <summary>The changed documents serialised now, so applying the next page cannot change what is written.</summary>
+    private GreenDocuments<TDoc>.Changes Serialise(Dictionary<(string Tenant, string Id), Entry> touched, long position) =>
+        new(touched.Keys.Select(k => k.Tenant).ToArray(), touched.Keys.Select(k => k.Id).ToArray(),
+            touched.Values.Select(e => serializer.ToJson(e.Doc)).ToArray(), touched.Values.Select(e => e.Version).ToArray(), position);
+
+    private async Task ReadBackAsync(IEvent[] events, CancellationToken ct)
+    {
+        var wanted = events.Select(e => (e.TenantId, e.StreamKey!)).Where(_dropped.Contains).ToHashSet();
+        if (wanted.Count == 0) return;
+        foreach (var (tenant, id, doc, version) in await _documents!.LoadAsync(wanted, ct)) _cache[(tenant, id)] = new Entry(doc, version);
+        _dropped.ExceptWith(wanted);
+    }
+
+    private async Task<long> HighWaterAsync(CancellationToken ct)
+    {
+        await using var cmd = source.CreateCommand($"select last_seq_id from {eventSchema}.mt_event_progression where name = 'HighWaterMark'");
+        return await cmd.ExecuteScalarAsync(ct) is long mark ? mark : 0;
     }
 }

@@ -29,16 +29,25 @@ public static class LogRows
         cmd.Parameters.Add(new NpgsqlParameter { Value = after });
         cmd.Parameters.Add(new NpgsqlParameter { Value = upTo });
         cmd.Parameters.Add(new NpgsqlParameter { Value = types });
+        ct.ThrowIfCancellationRequested();
         var page = System.Buffers.ArrayPool<LogRow>.Shared.Rent((int)Math.Max(16, upTo - after));
         var count = 0;
-        using (ct.Register(cmd.Cancel))
-        using (var r = cmd.ExecuteReader())
+        try
         {
-            while (r.Read())
-                page[count++] = new LogRow(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetInt64(4),
+            using (ct.Register(cmd.Cancel))
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                    page[count++] = new LogRow(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetInt64(4),
                     r.GetFieldValue<DateTimeOffset>(5), r.GetInt32(6) - 1, r.GetFieldValue<byte[]>(7));
+            }
+            ct.ThrowIfCancellationRequested();
         }
-        ct.ThrowIfCancellationRequested();
+        catch
+        {
+            System.Buffers.ArrayPool<LogRow>.Shared.Return(page, clearArray: true);
+            throw;
+        }
         timings.Read(since, count);
         return (page, count);
     }

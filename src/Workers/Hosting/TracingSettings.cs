@@ -15,7 +15,8 @@ public static class TracingSettings
             {
                 Prices = Tracing.Workers.Fleet.PricingSettings.From(config),
                 Daemon = new Tracing.Projections.Daemon.DaemonTiming(
-                    config.GetValue("Tracing:Daemon:SlowPollMilliseconds", 250), config.GetValue("Tracing:Daemon:StaleGapMilliseconds", 1000)),
+                    config.GetValue("Tracing:Daemon:SlowPollMilliseconds", 250), config.GetValue("Tracing:Daemon:StaleGapMilliseconds", 1000),
+                    config.GetValue("Tracing:Daemon:WakeIntervalMilliseconds", 25)),
             }.WithDatabases(config);
     }
 

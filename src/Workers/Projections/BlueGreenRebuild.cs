@@ -33,7 +33,7 @@ public sealed class BlueGreenRebuild(IDocumentStore served, NpgsqlDataSource dat
             try
             {
                 // A marked single-stream projection replays from the log (ADR 0039); the rest through Marten's rebuild.
-                var replay = options.ReplayFromLog ? LogReplay.For(green, ((DocumentStore)served).Options.Serializer(), dataSource, settings.Schema, options.ReplaySizes) : null;
+                var replay = options.ReplayFromLog ? LogReplays.For(green, ((DocumentStore)served).Options.Serializer(), dataSource, settings.Schema, options.ReplaySizes) : null;
                 if (replay is not null) await RunWithinAsync(replay, timeout, ct);
                 else await daemon.RebuildProjectionAsync(projection.Name + GreenStore.NameSuffix, timeout, ct);
             }

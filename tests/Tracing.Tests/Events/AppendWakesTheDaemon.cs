@@ -55,7 +55,7 @@ public sealed class AppendWakesTheDaemon(AppFixture app)
     public async Task a_burst_of_pokes_shares_notifications_and_a_later_poke_sends_again()
     {
         await using var source = new NpgsqlDataSourceBuilder(AppFixture.ConnectionString).Build();
-        var notifier = new AppendNotifier(NullLogger<AppendNotifier>.Instance);
+        var notifier = new AppendNotifier(NullLogger<AppendNotifier>.Instance, TimeSpan.Zero);
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => { for (var i = 0; i < 50; i++) notifier.Poke(source); })));
         var deadline = DateTime.UtcNow.AddSeconds(10);
         long seen;

@@ -39,7 +39,7 @@ public sealed class SetAppendOnMartenSchema : IAsyncLifetime
         var settings = new TracingStoreSettings(AppFixture.ConnectionString, RunDaemon: false, Schema);
         var scopes = new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
         _appender = new EventAppender(_store, new EventLog(new WorkspaceDatabases(_dataSource, settings), settings),
-            new SetAppend(new WorkspaceDatabases(_dataSource, settings), settings, new AppendNotifier(NullLogger<AppendNotifier>.Instance)),
+            new SetAppend(new WorkspaceDatabases(_dataSource, settings), settings, new AppendNotifier(NullLogger<AppendNotifier>.Instance, TimeSpan.Zero)),
             TimeProvider.System, scopes);
 
         await using var session = _store.LightweightSession(Workspace);

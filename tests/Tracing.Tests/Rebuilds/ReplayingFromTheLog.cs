@@ -27,32 +27,9 @@ public sealed class ReplayingFromTheLog
             "Tracing:Projections:ReplayCachedDocuments=2", "Tracing:Projections:ReplayPagesInFlight=3",
             "Tracing:Projections:PollMilliseconds=600000"); // the runner's poll out of reach: a request stored here wakes it
         await RebuildNodes.LeaderAsync(node);
-        var clients = new[] { await RebuildNodes.KeyClientAsync(node, "ws-rl-a"), await RebuildNodes.KeyClientAsync(node, "ws-rl-b") };
-        var sessions = Enumerable.Range(0, 6).Select(i => (Http: clients[i % 2], Id: $"rl-{i}")).ToArray();
-        foreach (var (http, id) in sessions)
-            (await http.PostAsJsonAsync("/api/traces", new { id, agent = "replay", metadata = new { n = id } })).EnsureSuccessStatusCode();
-        // Rounds across the sessions, so their events interleave in the log; seq 4 is skipped (a gap), errors and usage
-        // are counted, and half the sessions end (the status comes from the last event).
-        foreach (var seq in new[] { 1, 2, 3, 5, 6 })
-            foreach (var (http, id) in sessions)
-            {
-                object e = seq switch
-                {
-                    2 => new { seq, type = "llm.response", payload = new { model = "gpt-4o", usage = new { input_tokens = 100 + seq, output_tokens = 7 } } },
-                    3 => new { seq, type = "error", payload = new { type = "ToolError", message = $"{id} failed" } },
-                    6 when id.EndsWith('0') || id.EndsWith('3') || id.EndsWith('4') => new { seq, type = "session.ended", payload = new { reason = "done", status = "error" } },
-                    _ => new { seq, type = "agent.step", payload = new { step = seq, thought = $"{id} thinks" } },
-                };
-                (await http.PostAsJsonAsync($"/api/traces/{id}/events", new { events = new[] { e } })).EnsureSuccessStatusCode();
-            }
-        var catalog = node.Services.GetRequiredService<AsyncProjectionCatalog>();
-        await RebuildNodes.WaitForShardsAtHighWaterAsync(schema, catalog);
-
-        var requests = node.Services.GetRequiredService<RebuildRequests>();
-        var rebuild = (await requests.RequestAsync(["SessionSummary"], "test", default)).Accepted!.Id;
-        var done = await Eventually.UntilAsync(() => requests.GetAsync(rebuild, default), r => r?.IsActive == false, TimeSpan.FromSeconds(60),
-            r => $"{r?.Status} {r?.Error}");
-        Assert.True(done!.Status == Tracing.Domain.Rebuilds.RebuildStatus.Completed, done.Error);
+        var sessions = await SeedAsync(node);
+        await RebuildNodes.WaitForShardsAtHighWaterAsync(schema, node.Services.GetRequiredService<AsyncProjectionCatalog>());
+        await RebuildAsync(node);
         var replayed = Assert.Single(logs.Lines, l => l.Contains("Replayed SessionSummary__green from the log", StringComparison.Ordinal));
         // Every session start and trace event, read in ranges of 3 positions (the analysis events of the log are not read).
         var report = System.Text.RegularExpressions.Regex.Match(replayed, @"from the log: ([\d,]+) events in ([\d,]+) pages");
@@ -73,6 +50,54 @@ public sealed class ReplayingFromTheLog
         Assert.Equal(await RowsAsync(schema), fromTheLog);
         Assert.Contains(fromTheLog, r => r.Contains("\"gap_count\": 1") && r.Contains("\"error_count\": 1") && r.Contains("\"input_tokens\": 102")
                                          && r.Contains("\"status\": \"failed\""));
+    }
+
+    [Fact]
+    public async Task with_the_switch_off_martens_rebuild_runs_instead()
+    {
+        var schema = AppFixture.Schema + "_rm";
+        await RebuildNodes.ResetAsync(schema);
+        var logs = new CapturedLogs();
+        await using var node = await RebuildNodes.StartAsync(schema, logs, "Tracing:Projections:ReplayFromLog=false");
+        await RebuildNodes.LeaderAsync(node);
+        var sessions = await SeedAsync(node);
+        await RebuildNodes.WaitForShardsAtHighWaterAsync(schema, node.Services.GetRequiredService<AsyncProjectionCatalog>());
+        await RebuildAsync(node);
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("from the log", StringComparison.Ordinal));
+        Assert.Equal(sessions.Length, (await RowsAsync(schema)).Count);
+    }
+
+    /// <summary>Six sessions in two workspaces, their events interleaved in the log; returns them.</summary>
+    private static async Task<(HttpClient Http, string Id)[]> SeedAsync(LoopbackApi node)
+    {
+        var clients = new[] { await RebuildNodes.KeyClientAsync(node, "ws-rl-a"), await RebuildNodes.KeyClientAsync(node, "ws-rl-b") };
+        var sessions = Enumerable.Range(0, 6).Select(i => (Http: clients[i % 2], Id: $"rl-{i}")).ToArray();
+        foreach (var (http, id) in sessions)
+            (await http.PostAsJsonAsync("/api/traces", new { id, agent = "replay", metadata = new { n = id } })).EnsureSuccessStatusCode();
+        // Rounds across the sessions, so their events interleave in the log; seq 4 is skipped (a gap), errors and usage
+        // are counted, and half the sessions end (the status comes from the last event).
+        foreach (var seq in new[] { 1, 2, 3, 5, 6 })
+            foreach (var (http, id) in sessions)
+            {
+                object e = seq switch
+                {
+                    2 => new { seq, type = "llm.response", payload = new { model = "gpt-4o", usage = new { input_tokens = 100 + seq, output_tokens = 7 } } },
+                    3 => new { seq, type = "error", payload = new { type = "ToolError", message = $"{id} failed" } },
+                    6 when id.EndsWith('0') || id.EndsWith('3') || id.EndsWith('4') => new { seq, type = "session.ended", payload = new { reason = "done", status = "error" } },
+                    _ => new { seq, type = "agent.step", payload = new { step = seq, thought = $"{id} thinks" } },
+                };
+                (await http.PostAsJsonAsync($"/api/traces/{id}/events", new { events = new[] { e } })).EnsureSuccessStatusCode();
+            }
+        return sessions;
+    }
+
+    private static async Task RebuildAsync(LoopbackApi node)
+    {
+        var requests = node.Services.GetRequiredService<RebuildRequests>();
+        var rebuild = (await requests.RequestAsync(["SessionSummary"], "test", default)).Accepted!.Id;
+        var done = await Eventually.UntilAsync(() => requests.GetAsync(rebuild, default), r => r?.IsActive == false, TimeSpan.FromSeconds(60),
+            r => $"{r?.Status} {r?.Error}");
+        Assert.True(done!.Status == Tracing.Domain.Rebuilds.RebuildStatus.Completed, done.Error);
     }
 
     private static Task<List<string>> RowsAsync(string schema) => Database.QueryAsync(
