@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -24,7 +25,11 @@ public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimum
     private readonly ConcurrentDictionary<NpgsqlDataSource, Line> _lines = new();
     private long _sent;
 
-    private sealed class Line { public int State; }
+    private sealed class Line
+    {
+        public int State;
+        public long LastStarted; // Stopwatch timestamp of the last send's start; 0 = never
+    }
 
     /// <summary>Notifications sent so far (tests read it).</summary>
     public long Sent => Interlocked.Read(ref _sent);
@@ -48,7 +53,11 @@ public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimum
         await Task.Yield(); // the caller's request goes on; the notification follows on the thread pool
         while (true)
         {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            // One send at a time per line (the state above), so the timestamp has one writer.
+            var wait = line.LastStarted == 0 ? TimeSpan.Zero : minimumInterval - Stopwatch.GetElapsedTime(line.LastStarted);
+            if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            Volatile.Write(ref line.State, Sending); // the send below covers every poke so far, those during the wait too
+            line.LastStarted = Stopwatch.GetTimestamp();
             try
             {
                 await using var cmd = database.CreateCommand($"select pg_notify('{SetAppend.AppendedChannel}', '')");
@@ -60,10 +69,7 @@ public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimum
                 log.LogDebug(ex, "Waking the projection daemon failed; it finds the events at its next poll");
             }
             if (Interlocked.CompareExchange(ref line.State, Idle, Sending) == Sending) return;
-            // Poked while sending: one more, covering every poke so far, once the interval since this one has passed.
-            var wait = minimumInterval - System.Diagnostics.Stopwatch.GetElapsedTime(started);
-            if (wait > TimeSpan.Zero) await Task.Delay(wait);
-            Volatile.Write(ref line.State, Sending);
+            // Poked during the send: one more, an interval after this one.
         }
     }
 }

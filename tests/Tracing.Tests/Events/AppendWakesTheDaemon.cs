@@ -67,4 +67,32 @@ public sealed class AppendWakesTheDaemon(AppFixture app)
         while (notifier.Sent == burst && DateTime.UtcNow < deadline.AddSeconds(10)) await Task.Delay(10); // poll with a deadline
         Assert.Equal(burst + 1, notifier.Sent);
     }
+
+    [Fact]
+    public async Task wake_ups_are_spaced_by_the_interval_and_the_first_after_a_quiet_spell_goes_at_once()
+    {
+        // ADR 0040: the interval lets one daemon cycle take many appends; the first poke is not held back.
+        await using var source = new NpgsqlDataSourceBuilder(AppFixture.ConnectionString).Build();
+        var interval = TimeSpan.FromMilliseconds(500);
+        var notifier = new AppendNotifier(NullLogger<AppendNotifier>.Instance, interval);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        notifier.Poke(source);
+        await UntilSentAsync(notifier, 1);
+        var first = clock.Elapsed;
+        Assert.True(first < interval, $"the first wake-up took {first.TotalMilliseconds} ms");
+
+        for (var i = 0; i < 20; i++) notifier.Poke(source); // a burst right after it: one more wake-up, an interval later
+        await UntilSentAsync(notifier, 2);
+        var second = clock.Elapsed;
+        Assert.True(second - first >= interval - TimeSpan.FromMilliseconds(100), $"{(second - first).TotalMilliseconds} ms between wake-ups");
+        await Task.Delay(interval * 2); // a quiet spell longer than the interval (a condition of the test, not a wait for a result)
+        Assert.Equal(2, notifier.Sent);
+    }
+
+    private static async Task UntilSentAsync(AppendNotifier notifier, long count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (notifier.Sent < count && DateTime.UtcNow < deadline) await Task.Delay(5); // poll with a deadline
+        Assert.Equal(count, notifier.Sent);
+    }
 }
