@@ -12,9 +12,10 @@ namespace Tracing.Projections.Events;
 /// flush stalls every writer. Here each database has one line: a poke while a notification is in flight asks for one
 /// more after it, so concurrent appends share notifications. The NOTIFY runs in a transaction that writes nothing, so it
 /// flushes nothing while it holds the lock. A lost wake-up (an error, a crash after the commit) costs at most the
-/// daemon's poll interval, never an event. Notifications on a line are at least <paramref name="minimumInterval"/> apart
-/// (the first of a quiet spell goes at once): each one starts a daemon cycle of about a dozen statements, so spacing
-/// them lets a cycle take the events of many appends instead of a few (ADR 0040).
+/// daemon's poll interval, never an event. Appends that come while a notification is being sent are covered by one
+/// more, sent <paramref name="minimumInterval"/> after the first started; a poke on an idle line goes at once. Each
+/// notification starts a daemon cycle of about a dozen statements, so under a stream of small appends this lets a cycle
+/// take the events of many appends instead of a few (ADR 0040).
 /// </summary>
 public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimumInterval)
 {
@@ -25,11 +26,7 @@ public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimum
     private readonly ConcurrentDictionary<NpgsqlDataSource, Line> _lines = new();
     private long _sent;
 
-    private sealed class Line
-    {
-        public int State;
-        public long LastStarted; // Stopwatch timestamp of the last send's start; 0 = never
-    }
+    private sealed class Line { public int State; }
 
     /// <summary>Notifications sent so far (tests read it).</summary>
     public long Sent => Interlocked.Read(ref _sent);
@@ -53,11 +50,7 @@ public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimum
         await Task.Yield(); // the caller's request goes on; the notification follows on the thread pool
         while (true)
         {
-            // One send at a time per line (the state above), so the timestamp has one writer.
-            var wait = line.LastStarted == 0 ? TimeSpan.Zero : minimumInterval - Stopwatch.GetElapsedTime(line.LastStarted);
-            if (wait > TimeSpan.Zero) await Task.Delay(wait);
-            Volatile.Write(ref line.State, Sending); // the send below covers every poke so far, those during the wait too
-            line.LastStarted = Stopwatch.GetTimestamp();
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 await using var cmd = database.CreateCommand($"select pg_notify('{SetAppend.AppendedChannel}', '')");
@@ -69,7 +62,11 @@ public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimum
                 log.LogDebug(ex, "Waking the projection daemon failed; it finds the events at its next poll");
             }
             if (Interlocked.CompareExchange(ref line.State, Idle, Sending) == Sending) return;
-            // Poked during the send: one more, an interval after this one.
+            // Poked during the send: one more, an interval after this one started. Pokes during the wait are covered by
+            // it, so the line goes back to "sending" only once the wait is over.
+            var wait = minimumInterval - Stopwatch.GetElapsedTime(started);
+            if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            Volatile.Write(ref line.State, Sending);
         }
     }
 }
