@@ -67,8 +67,14 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
                 var (from, upTo) = (after, Math.Min(ceiling, after + sizes.PageSize));
                 if (!await output.WaitToWriteAsync(ct)) return;
                 // A blocking read (LogRows.Read) on a thread of its own, not one of the pool's.
-                var page = Task.Factory.StartNew(() => _parser!.Parse(LogRows.Read(source, eventSchema, aliases, from, upTo, _timings, ct)),
-                    ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                var page = Task.Factory.StartNew(() =>
+                {
+                    var rows = LogRows.Read(source, eventSchema, aliases, from, upTo, _timings, ct);
+                    var since = Stopwatch.GetTimestamp();
+                    var events = _parser!.Parse(rows);
+                    _timings.Parsed(since);
+                    return events;
+                }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                 if (!output.TryWrite(page)) await output.WriteAsync(page, ct);
             }
             output.Complete();
