@@ -31,6 +31,9 @@ public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimum
     /// <summary>Notifications sent so far (tests read it).</summary>
     public long Sent => Interlocked.Read(ref _sent);
 
+    /// <summary>Whether nothing is being sent or waited for on <paramref name="database"/>'s line (tests read it).</summary>
+    public bool IsIdle(NpgsqlDataSource database) => !_lines.TryGetValue(database, out var line) || Volatile.Read(ref line.State) == Idle;
+
     /// <summary>Call after a commit that appended events to <paramref name="database"/>; returns at once.</summary>
     public void Poke(NpgsqlDataSource database)
     {
