@@ -15,13 +15,14 @@ public sealed class SupervisionOptions
     public int RebuildTimeoutMinutes { get; set; } = 60;
     /// <summary>Whether projections marked <c>[ReplayFromLog]</c> rebuild through the replay from the log (ADR 0039) or Marten's.</summary>
     public bool ReplayFromLog { get; set; } = true;
-    /// <summary>Events per page of a replay from the log.</summary>
-    public int ReplayPageSize { get; set; } = GreenStore.ReplayBatchSize;
+    /// <summary>Log positions per page of a replay from the log (defaults: <see cref="ReplaySizes"/>).</summary>
+    public int ReplayPageSize { get; set; } = DefaultReplay.PageSize;
     /// <summary>Documents a replay from the log keeps in memory between pages.</summary>
-    public int ReplayCachedDocuments { get; set; } = 100_000;
-
+    public int ReplayCachedDocuments { get; set; } = DefaultReplay.CachedDocuments;
     /// <summary>Pages of a replay from the log read and parsed at once, ahead of the one being applied.</summary>
-    public int ReplayPagesInFlight { get; set; } = 2;
+    public int ReplayPagesInFlight { get; set; } = DefaultReplay.PagesInFlight;
+
+    private static readonly ReplaySizes DefaultReplay = new();
 
     public ReplaySizes ReplaySizes => new(Math.Max(1, ReplayPageSize), Math.Max(1, ReplayCachedDocuments), Math.Max(1, ReplayPagesInFlight));
 
