@@ -28,6 +28,9 @@ public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimum
 
     private sealed class Line { public int State; }
 
+    /// <summary>The least time between two notifications on one line (<c>Tracing:Daemon:WakeIntervalMilliseconds</c>).</summary>
+    public TimeSpan MinimumInterval => minimumInterval;
+
     /// <summary>Notifications sent so far (tests read it).</summary>
     public long Sent => Interlocked.Read(ref _sent);
 

@@ -15,8 +15,7 @@ namespace Tracing.Projections.Rebuilds;
 /// <see cref="ReplaySizes.CachedDocuments"/>; past that, those the last page did not touch are dropped, and read back
 /// from the green table when their stream returns.
 /// </summary>
-public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer, NpgsqlDataSource source, string eventSchema, string projection,
-    string shard, IGeneratedSyncEvolver<TDoc, string> evolver, ReplaySizes sizes) : ILogReplay where TDoc : class
+public sealed class LogReplay<TDoc> : ILogReplay where TDoc : class
 {
     private sealed class Entry(TDoc doc, long version)
     {
@@ -24,27 +23,38 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
         public long Version = version;
     }
 
+    private readonly ISerializer _serializer;
+    private readonly NpgsqlDataSource _source;
+    private readonly string _eventSchema;
+    private readonly IGeneratedSyncEvolver<TDoc, string> _evolver;
+    private readonly ReplaySizes _sizes;
+    private readonly string[] _aliases;
     private readonly ReplayTimings _timings = new();
+    private readonly LogEvents _parser;
+    private readonly GreenDocuments<TDoc> _documents;
     private readonly Dictionary<(string Tenant, string Id), Entry> _cache = new();
     private readonly HashSet<(string Tenant, string Id)> _dropped = new();
-    private LogEvents? _parser;
-    private GreenDocuments<TDoc>? _documents;
 
-    public string Projection => projection;
+    public LogReplay(DocumentStore green, ISerializer serializer, NpgsqlDataSource source, string eventSchema, string projection,
+        string shard, IGeneratedSyncEvolver<TDoc, string> evolver, ReplaySizes sizes)
+    {
+        (_serializer, _source, _eventSchema, _evolver, _sizes, Projection) = (serializer, source, eventSchema, evolver, sizes, projection);
+        _parser = new LogEvents(serializer, evolver.EventTypes);
+        _documents = new GreenDocuments<TDoc>(green, source, eventSchema, shard, _parser, _timings);
+        _aliases = evolver.EventTypes.Select(t => ((Marten.Events.EventGraph)green.Options.Events).EventMappingFor(t).EventTypeName).ToArray();
+    }
+
+    public string Projection { get; }
 
     public async Task<ReplayReport> RunAsync(CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var types = evolver.EventTypes;
-        _parser = new LogEvents(serializer, types);
-        _documents = new GreenDocuments<TDoc>(green, source, eventSchema, shard, _parser, _timings);
         var ceiling = await HighWaterAsync(ct);
         await _documents.ResetAsync(ct);
-        var aliases = types.Select(t => ((Marten.Events.EventGraph)green.Options.Events).EventMappingFor(t).EventTypeName).ToArray();
         // The channel holds the pages in flight in the order they were started; a page starts only when it has a slot.
-        var pages = Channel.CreateBounded<Task<IEvent[]>>(Math.Max(1, sizes.PagesInFlight));
+        var pages = Channel.CreateBounded<Task<IEvent[]>>(Math.Max(1, _sizes.PagesInFlight));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var starting = StartPagesAsync(aliases, ceiling, pages.Writer, stop.Token);
+        var starting = StartPagesAsync(_aliases, ceiling, pages.Writer, stop.Token);
         try { await ApplyAsync(pages.Reader, stop.Token); }
         finally
         {
@@ -62,16 +72,16 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
     {
         try
         {
-            for (var after = 0L; after < ceiling; after += sizes.PageSize)
+            for (var after = 0L; after < ceiling; after += _sizes.PageSize)
             {
-                var (from, upTo) = (after, Math.Min(ceiling, after + sizes.PageSize));
+                var (from, upTo) = (after, Math.Min(ceiling, after + _sizes.PageSize));
                 if (!await output.WaitToWriteAsync(ct)) return;
                 // A blocking read (LogRows.Read) on a thread of its own, not one of the pool's.
                 var page = Task.Factory.StartNew(() =>
                 {
-                    var rows = LogRows.Read(source, eventSchema, aliases, from, upTo, _timings, ct);
+                    var rows = LogRows.Read(_source, _eventSchema, aliases, from, upTo, _timings, ct);
                     var since = Stopwatch.GetTimestamp();
-                    var events = _parser!.Parse(rows);
+                    var events = _parser.Parse(rows);
                     _timings.Parsed(since);
                     return events;
                 }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -102,8 +112,8 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
                 var changes = Serialise(touched, events[^1].Sequence);
                 _timings.Applied(since);
                 await writing; // one write in flight: positions are stored in order
-                writing = _documents!.WriteAsync(changes, ct);
-                if (_cache.Count > sizes.CachedDocuments)
+                writing = _documents.WriteAsync(changes, ct);
+                if (_cache.Count > _sizes.CachedDocuments)
                     foreach (var key in _cache.Keys.Where(k => !touched.ContainsKey(k)).ToList())
                     {
                         _cache.Remove(key);
@@ -132,13 +142,13 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
                 key = (e.TenantId, e.StreamKey!);
                 _cache.TryGetValue(key, out entry);
             }
-            var doc = evolver.Evolve(entry?.Doc, key.Stream, e);
+            var doc = _evolver.Evolve(entry?.Doc, key.Stream, e);
             if (doc is null)
             {
-                if (entry is not null) throw new InvalidOperationException($"{projection} deleted {key}: a replay from the log does not delete.");
+                if (entry is not null) throw new InvalidOperationException($"{Projection} deleted {key}: a replay from the log does not delete.");
                 continue;
             }
-            if (!ReferenceEquals(doc, entry?.Doc)) _documents!.SetId(doc, key.Stream);
+            if (!ReferenceEquals(doc, entry?.Doc)) _documents.SetId(doc, key.Stream);
             if (entry is null) _cache[key] = entry = new Entry(doc, e.Version);
             entry.Doc = doc;
             entry.Version = e.Version;
@@ -150,19 +160,19 @@ public sealed class LogReplay<TDoc>(DocumentStore green, ISerializer serializer,
     /// <summary>The changed documents serialised now, so applying the next page cannot change what is written.</summary>
     private GreenDocuments<TDoc>.Changes Serialise(Dictionary<(string Tenant, string Id), Entry> touched, long position) =>
         new(touched.Keys.Select(k => k.Tenant).ToArray(), touched.Keys.Select(k => k.Id).ToArray(),
-            touched.Values.Select(e => serializer.ToJson(e.Doc)).ToArray(), touched.Values.Select(e => e.Version).ToArray(), position);
+            touched.Values.Select(e => _serializer.ToJson(e.Doc)).ToArray(), touched.Values.Select(e => e.Version).ToArray(), position);
 
     private async Task ReadBackAsync(IEvent[] events, CancellationToken ct)
     {
         var wanted = events.Select(e => (e.TenantId, e.StreamKey!)).Where(_dropped.Contains).ToHashSet();
         if (wanted.Count == 0) return;
-        foreach (var (tenant, id, doc, version) in await _documents!.LoadAsync(wanted, ct)) _cache[(tenant, id)] = new Entry(doc, version);
+        foreach (var (tenant, id, doc, version) in await _documents.LoadAsync(wanted, ct)) _cache[(tenant, id)] = new Entry(doc, version);
         _dropped.ExceptWith(wanted);
     }
 
     private async Task<long> HighWaterAsync(CancellationToken ct)
     {
-        await using var cmd = source.CreateCommand($"select last_seq_id from {eventSchema}.mt_event_progression where name = 'HighWaterMark'");
+        await using var cmd = _source.CreateCommand($"select last_seq_id from {_eventSchema}.mt_event_progression where name = 'HighWaterMark'");
         return await cmd.ExecuteScalarAsync(ct) is long mark ? mark : 0;
     }
 }

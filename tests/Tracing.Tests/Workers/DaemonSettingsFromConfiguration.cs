@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Tracing.Projections;
+using Tracing.Projections.Daemon;
+using Tracing.Projections.Events;
+using Tracing.Workers.Hosting;
+using Xunit;
+
+namespace Tracing.Tests.Workers;
+
+/// <summary>
+/// <c>Tracing:Daemon:*</c> reaches what it tunes: the high-water agent's waits (ADR 0028) and the appends' wake-up
+/// interval (ADR 0040), through the same registration the hosts use.
+/// </summary>
+public sealed class DaemonSettingsFromConfiguration
+{
+    private static TracingStoreSettings Settings(params (string Key, string Value)[] values)
+    {
+        var pairs = new Dictionary<string, string?> { ["TRACING_DB"] = "Host=127.0.0.1;Database=not_opened" };
+        foreach (var (key, value) in values) pairs[key] = value;
+        return TracingSettings.Store(new ConfigurationBuilder().AddInMemoryCollection(pairs).Build(), runDaemon: true);
+    }
+
+    private static TimeSpan NotifierInterval(TracingStoreSettings settings)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddTracingStore(settings);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<AppendNotifier>().MinimumInterval;
+    }
+
+    [Fact]
+    public void configured_waits_reach_the_daemon_timing_and_the_append_notifier()
+    {
+        var settings = Settings(("Tracing:Daemon:WakeIntervalMilliseconds", "70"), ("Tracing:Daemon:SlowPollMilliseconds", "400"),
+            ("Tracing:Daemon:StaleGapMilliseconds", "1500"));
+        Assert.Equal(new DaemonTiming(400, 1500, 70), settings.Daemon);
+        Assert.Equal(TimeSpan.FromMilliseconds(70), NotifierInterval(settings));
+    }
+
+    [Fact]
+    public void without_configuration_the_documented_defaults_apply_and_a_negative_interval_means_none()
+    {
+        Assert.Equal(new DaemonTiming(250, 1000, 25), Settings().Daemon);
+        Assert.Equal(TimeSpan.FromMilliseconds(25), NotifierInterval(Settings()));
+        Assert.Equal(TimeSpan.Zero, NotifierInterval(Settings(("Tracing:Daemon:WakeIntervalMilliseconds", "-5"))));
+    }
+}
