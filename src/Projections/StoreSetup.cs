@@ -117,9 +117,13 @@ public static class StoreSetup
         opts.Schema.For<StreamTicket>().SingleTenanted().UseOptimisticConcurrency(true);
         opts.Schema.For<ConsoleSignInCode>().SingleTenanted().UseOptimisticConcurrency(true);
         opts.Schema.For<SessionHead>().MultiTenanted();
+        // Columns of their own (duplicated fields), not indexes over the jsonb body: the daemon rewrites a session's
+        // summary on nearly every cycle, and an index over `data` makes every such update non-HOT (new index entries in
+        // every index, dead versions piling up in a hot row's pages until vacuum). These two values never change once
+        // written, so the updates stay HOT (ADR 0041).
         opts.Schema.For<SessionSummary>().MultiTenanted()
-            .Index(x => x.ProjectId)
-            .Index(x => x.CreatedPosition);
+            .Duplicate(x => x.ProjectId)
+            .Duplicate(x => x.CreatedPosition);
 
         opts.Schema.For<Artifact>().MultiTenanted();
         opts.Schema.For<ProjectionRebuild>().SingleTenanted();

@@ -19,8 +19,26 @@ public sealed class GreenDocuments<TDoc>(DocumentStore green, NpgsqlDataSource s
         public static Changes None(long position) => new([], [], [], [], position);
     }
 
-    private readonly string _table = $"{green.Options.DatabaseSchemaName}.{ReadModelTable.Of(green.Options, typeof(TDoc))}";
+    private readonly string _table = TableOf(green);
     private readonly Action<TDoc, string> _setId = IdSetter(green);
+    private readonly string _upsertSql = UpsertSql(TableOf(green), ((Marten.Schema.DocumentMapping)((IReadOnlyStoreOptions)green.Options).FindOrResolveDocumentType(typeof(TDoc))).DuplicatedFields);
+
+    private static string TableOf(DocumentStore store) => $"{store.Options.DatabaseSchemaName}.{ReadModelTable.Of(store.Options, typeof(TDoc))}";
+
+    /// <summary>
+    /// The upsert of a page's documents. Duplicated fields (a column kept beside the body, as Marten's own upsert writes
+    /// it) are taken from the body by Marten's own selector, which reads the column named <c>data</c>.
+    /// </summary>
+    private static string UpsertSql(string table, IReadOnlyList<Marten.Linq.Members.DuplicatedField> duplicated)
+    {
+        var columns = duplicated.Select(f => $"\"{f.ColumnName}\"").ToArray();
+        var values = duplicated.Select(f => f.UpdateSqlFragment()[(f.UpdateSqlFragment().IndexOf(" = ", StringComparison.Ordinal) + 3)..]);
+        return $"insert into {table} (tenant_id, id, data, mt_dotnet_type, mt_version, mt_last_modified{string.Concat(columns.Select(c => ", " + c))}) " +
+            $"select t, i, data, $4, v, transaction_timestamp(){string.Concat(values.Select(v => ", " + v))} " +
+            "from (select t, i, d::jsonb as data, v from unnest($1::text[], $2::text[], $3::text[], $5::bigint[]) u(t, i, d, v)) page " +
+            "on conflict (tenant_id, id) do update set data = excluded.data, mt_dotnet_type = excluded.mt_dotnet_type, " +
+            $"mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified{string.Concat(columns.Select(c => $", {c} = excluded.{c}"))}";
+    }
 
     /// <summary>Assigns the document's identity, as Marten does to a projected document it creates.</summary>
     public void SetId(TDoc doc, string id) => _setId(doc, id);
@@ -43,11 +61,7 @@ public sealed class GreenDocuments<TDoc>(DocumentStore green, NpgsqlDataSource s
         await using var batch = source.CreateBatch();
         if (changes.Ids.Length > 0)
         {
-            var upsert = new NpgsqlBatchCommand(
-                $"insert into {_table} (tenant_id, id, data, mt_dotnet_type, mt_version, mt_last_modified) " +
-                "select t, i, d::jsonb, $4, v, transaction_timestamp() from unnest($1::text[], $2::text[], $3::text[], $5::bigint[]) u(t, i, d, v) " +
-                "on conflict (tenant_id, id) do update set data = excluded.data, mt_dotnet_type = excluded.mt_dotnet_type, " +
-                "mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified");
+            var upsert = new NpgsqlBatchCommand(_upsertSql);
             upsert.Parameters.Add(new NpgsqlParameter { Value = changes.Tenants });
             upsert.Parameters.Add(new NpgsqlParameter { Value = changes.Ids });
             upsert.Parameters.Add(new NpgsqlParameter { Value = changes.Json });

@@ -101,6 +101,8 @@ public sealed class ReplayingFromTheLog
     }
 
     private static Task<List<string>> RowsAsync(string schema) => Database.QueryAsync(
-        $"select tenant_id || '/' || id || ' v' || mt_version || ' ' || coalesce(mt_dotnet_type, '-') || ' ' || data::text " +
+        // The duplicated columns too (ADR 0041): the session list filters and orders by them, not by the body.
+        $"select tenant_id || '/' || id || ' v' || mt_version || ' ' || coalesce(mt_dotnet_type, '-') || ' ' || " +
+        $"coalesce(project__id, '-') || ' @' || coalesce(created__position::text, '-') || ' ' || data::text " +
         $"from {schema}.mt_doc_sessionsummary order by tenant_id, id", r => r.GetString(0));
 }
