@@ -19,6 +19,18 @@ public sealed class SoakLoad(HttpClient http, ApiClient api, SoakOptions o, Soak
 
     public long SseConnected => Interlocked.Read(ref _sseConnected);
 
+    /// <summary>
+    /// The stream clients connected once all <paramref name="expected"/> are, or when <paramref name="within"/> has
+    /// passed. A client between two connections (the server ended its stream, or cut it off as a slow consumer, and it
+    /// is resuming with Last-Event-ID) is not a lost client; one that stays away past the deadline is.
+    /// </summary>
+    public async Task<long> ConnectedWithinAsync(int expected, TimeSpan within, CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (SseConnected < expected && deadline.Elapsed < within) await Task.Delay(50, ct); // poll with a deadline
+        return SseConnected;
+    }
+
     public Task RunAsync(double eventsPerSecond, CancellationToken ct)
     {
         var perWriter = eventsPerSecond / o.Writers;

@@ -77,7 +77,9 @@ public static class SoakProgram
                     Say(log, $"{sample.Minute,6:0.0} min: {sample.Events / o.SampleEvery.TotalSeconds,6:#,0} ev/s, append p50 {sample.AppendP50Ms:0.0} / p99 {sample.AppendP99Ms:0.0} ms, " +
                              $"lag p50 {sample.LagP50Ms:0} ms, rss {sample.RssMb:0} MB, heap {sample.GcHeapMb:0} MB, dead {sample.DeadTuples:#,0}, " +
                              $"xmin age {sample.OldestXminAge:#,0}, conns {sample.Connections}, sse {sample.SseConnected}/{o.SseClients}, load {sample.LoadAverage:0.0}");
-                    if (o.SseClients > 0 && sample.SseConnected < o.SseClients) failures.Add($"minute {sample.Minute}: {sample.SseConnected} of {o.SseClients} stream clients connected");
+                    if (o.SseClients > 0 && sample.SseConnected < o.SseClients
+                        && await load.ConnectedWithinAsync(o.SseClients, TimeSpan.FromSeconds(5), ct) is var back && back < o.SseClients)
+                        failures.Add($"minute {sample.Minute}: {back} of {o.SseClients} stream clients connected 5 s after the sample");
                 }
                 await stop.CancelAsync();
                 await running;

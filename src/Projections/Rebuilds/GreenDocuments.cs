@@ -21,23 +21,28 @@ public sealed class GreenDocuments<TDoc>(DocumentStore green, NpgsqlDataSource s
 
     private readonly string _table = TableOf(green);
     private readonly Action<TDoc, string> _setId = IdSetter(green);
-    private readonly string _upsertSql = UpsertSql(TableOf(green), ((Marten.Schema.DocumentMapping)((IReadOnlyStoreOptions)green.Options).FindOrResolveDocumentType(typeof(TDoc))).DuplicatedFields);
+    private readonly string _upsertSql = UpsertSql(TableOf(green), DuplicatedFieldsOf(green));
 
     private static string TableOf(DocumentStore store) => $"{store.Options.DatabaseSchemaName}.{ReadModelTable.Of(store.Options, typeof(TDoc))}";
 
+    private static IReadOnlyList<Marten.Linq.Members.DuplicatedField> DuplicatedFieldsOf(DocumentStore store) =>
+        ((Marten.Schema.DocumentMapping)((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(TDoc))).DuplicatedFields;
+
     /// <summary>
-    /// The upsert of a page's documents. Duplicated fields (a column kept beside the body, as Marten's own upsert writes
-    /// it) are taken from the body by Marten's own selector, which reads the column named <c>data</c>.
+    /// The upsert of a page's documents. Duplicated fields (ADR 0041: a column kept beside the body, which Marten's own
+    /// upsert writes) take their value from the body through Marten's own selector, which reads the column <c>data</c>.
     /// </summary>
     private static string UpsertSql(string table, IReadOnlyList<Marten.Linq.Members.DuplicatedField> duplicated)
     {
-        var columns = duplicated.Select(f => $"\"{f.ColumnName}\"").ToArray();
-        var values = duplicated.Select(f => f.UpdateSqlFragment()[(f.UpdateSqlFragment().IndexOf(" = ", StringComparison.Ordinal) + 3)..]);
-        return $"insert into {table} (tenant_id, id, data, mt_dotnet_type, mt_version, mt_last_modified{string.Concat(columns.Select(c => ", " + c))}) " +
-            $"select t, i, data, $4, v, transaction_timestamp(){string.Concat(values.Select(v => ", " + v))} " +
+        // UpdateSqlFragment() is `"column" = <selector over data>`: the selector is what follows the first " = ".
+        var fields = duplicated.Select(f => (Column: $"\"{f.ColumnName}\"", Value: Selector(f.UpdateSqlFragment()))).ToArray();
+        return $"insert into {table} (tenant_id, id, data, mt_dotnet_type, mt_version, mt_last_modified{string.Concat(fields.Select(f => ", " + f.Column))}) " +
+            $"select t, i, data, $4, v, transaction_timestamp(){string.Concat(fields.Select(f => ", " + f.Value))} " +
             "from (select t, i, d::jsonb as data, v from unnest($1::text[], $2::text[], $3::text[], $5::bigint[]) u(t, i, d, v)) page " +
             "on conflict (tenant_id, id) do update set data = excluded.data, mt_dotnet_type = excluded.mt_dotnet_type, " +
-            $"mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified{string.Concat(columns.Select(c => $", {c} = excluded.{c}"))}";
+            $"mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified{string.Concat(fields.Select(f => $", {f.Column} = excluded.{f.Column}"))}";
+
+        static string Selector(string assignment) => assignment[(assignment.IndexOf(" = ", StringComparison.Ordinal) + 3)..];
     }
 
     /// <summary>Assigns the document's identity, as Marten does to a projected document it creates.</summary>
