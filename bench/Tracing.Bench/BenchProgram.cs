@@ -529,9 +529,8 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         row.Metrics["alloc_mb"] = (GC.GetTotalAllocatedBytes(precise: true) - _allocatedAtStart) / 1e6;
         if (row.Metrics.TryGetValue("events", out var ev) && ev > 0 && row.Key.StartsWith("ingest", StringComparison.Ordinal))
             row.Metrics["alloc_bytes_per_event"] = row.Metrics["alloc_mb"] * 1e6 / ev;
-        // The daemon's wake-ups the appends sent (ADR 0040): each starts a read-model cycle, so per request they say
-        // how much of the read models' work a request paid for (warm-up included, as for allocations).
-        // The phase's wall time includes its warm-up, as for the CPU figures: rates over the same wall.
+        // The daemon's wake-ups the appends sent (ADR 0040): each starts a read-model cycle. A rate over the phase's
+        // wall time, warm-up included as for the CPU figures, and per request at the phase's request rate.
         if (_notifier is not null && row.Metrics.TryGetValue("events_per_s", out var rate) && rate > 0 && row.Metrics.TryGetValue("batch", out var batch))
         {
             var wakeupsPerSecond = (_notifier.Sent - _wakeupsAtStart) / Stopwatch.GetElapsedTime(started.Timestamp).TotalSeconds;
