@@ -19,23 +19,23 @@ public sealed class GreenDocuments<TDoc>(DocumentStore green, NpgsqlDataSource s
         public static Changes None(long position) => new([], [], [], [], position);
     }
 
-    private readonly string _table = TableOf(green);
-    private readonly Action<TDoc, string> _setId = IdSetter(green);
-    private readonly string _upsertSql = UpsertSql(TableOf(green), DuplicatedFieldsOf(green));
+    // Table, identity and duplicated columns, all from Marten's own mapping of the document type.
+    private readonly string _table = MappingOf(green).TableName.QualifiedName;
+    private readonly Action<TDoc, string> _setId = IdSetter(MappingOf(green));
+    private readonly string _upsertSql = UpsertSql(MappingOf(green));
 
-    private static string TableOf(DocumentStore store) => $"{store.Options.DatabaseSchemaName}.{ReadModelTable.Of(store.Options, typeof(TDoc))}";
-
-    private static IReadOnlyList<Marten.Linq.Members.DuplicatedField> DuplicatedFieldsOf(DocumentStore store) =>
-        ((Marten.Schema.DocumentMapping)((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(TDoc))).DuplicatedFields;
+    private static Marten.Schema.DocumentMapping MappingOf(DocumentStore store) =>
+        (Marten.Schema.DocumentMapping)((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(TDoc));
 
     /// <summary>
     /// The upsert of a page's documents. Duplicated fields (ADR 0041: a column kept beside the body, which Marten's own
     /// upsert writes) take their value from the body through Marten's own selector, which reads the column <c>data</c>.
     /// </summary>
-    private static string UpsertSql(string table, IReadOnlyList<Marten.Linq.Members.DuplicatedField> duplicated)
+    private static string UpsertSql(Marten.Schema.DocumentMapping mapping)
     {
+        var table = mapping.TableName.QualifiedName;
         // UpdateSqlFragment() is `"column" = <selector over data>`: the selector is what follows the first " = ".
-        var fields = duplicated.Select(f => (Column: $"\"{f.ColumnName}\"", Value: Selector(f.UpdateSqlFragment()))).ToArray();
+        var fields = mapping.DuplicatedFields.Select(f => (Column: $"\"{f.ColumnName}\"", Value: Selector(f.UpdateSqlFragment()))).ToArray();
         return $"insert into {table} (tenant_id, id, data, mt_dotnet_type, mt_version, mt_last_modified{string.Concat(fields.Select(f => ", " + f.Column))}) " +
             $"select t, i, data, $4, v, transaction_timestamp(){string.Concat(fields.Select(f => ", " + f.Value))} " +
             "from (select t, i, d::jsonb as data, v from unnest($1::text[], $2::text[], $3::text[], $5::bigint[]) u(t, i, d, v)) page " +
@@ -98,9 +98,9 @@ public sealed class GreenDocuments<TDoc>(DocumentStore green, NpgsqlDataSource s
         return found;
     }
 
-    private static Action<TDoc, string> IdSetter(DocumentStore store)
+    private static Action<TDoc, string> IdSetter(Marten.Schema.DocumentMapping mapping)
     {
-        var member = ((IReadOnlyStoreOptions)store.Options).FindOrResolveDocumentType(typeof(TDoc)).IdMember;
+        var member = mapping.IdMember;
         return member switch
         {
             PropertyInfo { SetMethod: { } set } => set.CreateDelegate<Action<TDoc, string>>(),
