@@ -15,6 +15,9 @@ namespace Tracing.Api.Live;
 /// <summary>
 /// GET /api/stream: backfill from the cursor, then live, with no gap or duplicate at the seam.
 /// Without session_id the id (and after_seq / Last-Event-ID) is the global position; with it, the session's seq.
+/// Without a cursor a session stream starts at the session's first event, and a workspace or project stream starts
+/// live at the store's current position (ADR 0042): its first block is an <c>id:</c> line without data, which sets an
+/// EventSource's Last-Event-ID without dispatching anything, so even a reconnect before the first message resumes exactly.
 /// </summary>
 public static class StreamEndpoint
 {
@@ -57,15 +60,18 @@ public static class StreamEndpoint
 
         var (subscription, from) = await hub.SubscribeAsync(filter, ct);
         var watch = new CredentialWatch(caller, credentials, clock, options);
-        return TypedResults.ServerSentEvents(Run(http, hub, feed, options, gate, watch, subscription, from, streamKey, cursor, ct));
+        var live = streamKey is null && string.IsNullOrEmpty(rawCursor);
+        return TypedResults.ServerSentEvents(Run(http, hub, feed, options, gate, watch, subscription, from, streamKey, live ? from : cursor, live, ct));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> Run(HttpContext http, StreamHub hub, EventFeed feed, StreamOptions options,
-        BackfillGate gate, CredentialWatch watch, StreamSubscription sub, long from, string? streamKey, long cursor, [EnumeratorCancellation] CancellationToken ct)
+        BackfillGate gate, CredentialWatch watch, StreamSubscription sub, long from, string? streamKey, long cursor, bool live,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         try
         {
             await Comment(http, $"connected\nretry: {options.RetryMilliseconds}", ct);
+            if (live) await Write(http, $"id: {from.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n\n", ct);
             var bySeq = streamKey is not null;
             // Everything at or below the client's cursor counts as delivered (all messages of one event share its id).
             var last = (Id: cursor, Ordinal: int.MaxValue);
@@ -73,7 +79,7 @@ public static class StreamEndpoint
 
             // 1. Backfill up to the position the subscription started at, in pages bounded by rows and bytes; a page is
             //    held (and its slot of the node's backfill gate) until its messages are written.
-            while (true)
+            while (!live)
             {
                 await gate.EnterAsync(ct);
                 bool more;
@@ -162,7 +168,12 @@ public static class StreamEndpoint
     private static async Task Comment(HttpContext http, string text, CancellationToken ct)
     {
         var lines = string.Join("\n", text.Split('\n').Select(l => l.StartsWith("retry:") ? l : ": " + l));
-        await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(lines + "\n\n"), ct);
+        await Write(http, lines + "\n\n", ct);
+    }
+
+    private static async Task Write(HttpContext http, string text, CancellationToken ct)
+    {
+        await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
         await http.Response.Body.FlushAsync(ct);
     }
 }

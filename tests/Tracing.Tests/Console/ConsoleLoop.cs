@@ -56,7 +56,9 @@ public sealed class ConsoleLoop(BrowserFixture chromium, ITestOutputHelper outpu
         Assert.Equal(400, reuse.Status);
         await Screenshots.TakeAsync(page, "console-sessions");
 
-        // The list follows sessions starting while it is open (session.updated over the live stream).
+        // The list follows sessions starting while it is open (session.updated over the live stream, which starts at the
+        // store's position when it opens: the page says so once it is connected).
+        await Expect(page.Locator(".live-state")).ToContainTextAsync("Live");
         await world.SessionAsync("started-while-watching", Ev(1));
         await Expect(page.Locator("tr[data-session='started-while-watching']")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 

@@ -93,7 +93,7 @@ public sealed class WorkspacesOverTwoDatabases(TwoDatabaseFixture db)
         Assert.Equal(404, (await a.Get($"/api/traces/{onlyB}")).Status);
 
         // A's live workspace stream: B's appends (another database, another hub follower) never reach it; A's do.
-        await using var sse = await SseClient.OpenAsync(Http, "/api/stream?types=event.appended", a.Token);
+        await using var sse = await SseClient.OpenAsync(Http, "/api/stream?types=event.appended&after_seq=0", a.Token);
         await sse.UntilCommentsAsync(1, TimeSpan.FromSeconds(10));
         await b.Append(onlyB, Ev(1, payload: new { who = "b-live" }));
         await a.Append("run-1", Ev(2, payload: new { who = "a-live" }));

@@ -37,6 +37,47 @@ public sealed class LiveStream(AppFixture app)
         AssertContiguous(messages, 300);
     }
 
+    /// <summary>Waits (deadline 30 s) until the node's stream hub has followed past the session's last stored event.</summary>
+    private async Task HubPassedAsync(TestClient client, string id)
+    {
+        var store = app.Host.Services.GetRequiredService<IDocumentStore>();
+        await using var query = store.QuerySession(client.Workspace);
+        var last = (await query.Events.FetchStreamAsync(Tracing.Domain.Sessions.SessionIds.StreamKey(client.Project, id))).Max(e => e.Sequence);
+        var hub = app.Host.Services.GetRequiredService<Tracing.Api.Live.StreamHub>();
+        var database = await app.Host.Services.GetRequiredService<Tracing.Projections.Databases.WorkspaceDatabases>()
+            .NameForAsync(client.Workspace, default);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (hub.PositionOf(database) < last && DateTime.UtcNow < deadline) await Task.Delay(20); // poll with a deadline
+        Assert.True(hub.PositionOf(database) >= last, "the hub followed past the appended events");
+    }
+
+    [Fact]
+    public async Task a_workspace_stream_without_a_cursor_starts_live_and_its_first_id_resumes_it_exactly()
+    {
+        // ADR 0042: no history for a cursorless workspace or project stream, and an id before any message, so an
+        // EventSource that drops before its first message still resumes with nothing missed.
+        var client = await app.NewClientAsync();
+        var id = await client.CreateSession();
+        await client.Append(id, Ev(1), Ev(2), Ev(3));
+        await HubPassedAsync(client, id);
+
+        string opened;
+        await using (var first = await SseClient.OpenAsync(Http, "/api/stream?types=event.appended", client.Token))
+            opened = await first.UntilEventIdAsync(TimeSpan.FromSeconds(10));
+        await client.Append(id, Ev(4), Ev(5));
+        await using (var resumed = await SseClient.OpenAsync(Http, "/api/stream?types=event.appended", client.Token, lastEventId: opened))
+            Assert.Equal([4L, 5L], (await resumed.TakeAsync(2)).Select(m => m.Seq));
+
+        await using var project = await SseClient.OpenAsync(Http, $"/api/stream?project_id={client.Project}&types=event.appended", client.Token);
+        await project.UntilEventIdAsync(TimeSpan.FromSeconds(10));
+        await client.Append(id, Ev(6));
+        Assert.Equal([6L], (await project.TakeAsync(1)).Select(m => m.Seq));
+
+        // A session stream without a cursor still starts at the session's first event.
+        await using var session = await SseClient.OpenAsync(Http, $"/api/stream?session_id={id}", client.Token);
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), (await session.TakeAsync(6)).Select(m => m.Seq));
+    }
+
     [Fact]
     public async Task events_the_hub_passed_while_nobody_listened_are_served_by_backfill_then_live_exactly_once()
     {
@@ -45,17 +86,7 @@ public sealed class LiveStream(AppFixture app)
         var client = await app.NewClientAsync();
         var id = await client.CreateSession();
         await client.Append(id, Enumerable.Range(1, 30).Select(i => Ev(i)).ToArray());
-        var store = app.Host.Services.GetRequiredService<IDocumentStore>();
-        await using (var query = store.QuerySession(client.Workspace))
-        {
-            var last = (await query.Events.FetchStreamAsync(Tracing.Domain.Sessions.SessionIds.StreamKey(client.Project, id))).Max(e => e.Sequence);
-            var hub = app.Host.Services.GetRequiredService<Tracing.Api.Live.StreamHub>();
-            var database = await app.Host.Services.GetRequiredService<Tracing.Projections.Databases.WorkspaceDatabases>()
-                .NameForAsync(client.Workspace, default);
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (hub.PositionOf(database) < last && DateTime.UtcNow < deadline) await Task.Delay(20); // poll with a deadline
-            Assert.True(hub.PositionOf(database) >= last, "the hub followed past the appended events");
-        }
+        await HubPassedAsync(client, id);
 
         await using var stream = await SseClient.OpenAsync(Http, $"/api/stream?session_id={id}&after_seq=0", client.Token);
         var backfilled = await stream.TakeAsync(30);
@@ -127,7 +158,7 @@ public sealed class LiveStream(AppFixture app)
         await client.Append(id, Enumerable.Range(1, 40).Select(i => Ev(i)).ToArray());
 
         // Global cursor: ids are positions.
-        await using (var first = await SseClient.OpenAsync(Http, "/api/stream?types=event.appended", client.Token))
+        await using (var first = await SseClient.OpenAsync(Http, "/api/stream?types=event.appended&after_seq=0", client.Token))
         {
             Assert.Equal(200, first.Status);
             var head = await first.TakeAsync(15);

@@ -53,7 +53,7 @@ public sealed class RevocationReachesStreams
         Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/traces", new { id = "s1" })).StatusCode);
         await http.PostAsJsonAsync("/api/traces/s1/events", new { seq = 1, type = "log", payload = new { } });
 
-        await using var sse = await SseClient.OpenAsync(http, "/api/stream?types=event.appended", key.Token);
+        await using var sse = await SseClient.OpenAsync(http, "/api/stream?types=event.appended&after_seq=0", key.Token);
         Assert.Single(await sse.TakeAsync(1));
         await RevokeAsync(api, key.Record.Id);
         await AssertEndsWithinAsync(sse, TimeSpan.FromSeconds(10));

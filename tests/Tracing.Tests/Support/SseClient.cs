@@ -80,6 +80,18 @@ public sealed class SseClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// Reads until a line sets the stream's last event id (with or without data, as an EventSource counts it) and returns
+    /// that id. Lines before it are consumed: for the start of a stream, before any message.
+    /// </summary>
+    public async Task<string> UntilEventIdAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (await _reader.ReadLineAsync(cts.Token) is { } line)
+            if (line.StartsWith("id:", StringComparison.Ordinal)) return line[3..].TrimStart(' ');
+        throw new InvalidOperationException("the stream ended before it carried an id");
+    }
+
+    /// <summary>
     /// Reads until <paramref name="count"/> messages of <paramref name="eventName"/> arrived. A stream that was refused
     /// (not 200 text/event-stream) or that ends first throws, so an empty or short result never passes an assertion by
     /// accident; only callers that expect the server to close (<paramref name="allowEnd"/>) get the partial list.
