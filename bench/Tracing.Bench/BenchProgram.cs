@@ -168,10 +168,11 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             for (var round = 1; ; round++)
             {
                 var clock = JitClock.Start();
-                foreach (var batch in o.Batches) await ingest.ClosedLoopAsync(batch, o.Sessions, TimeSpan.Zero, jit, ct);
+                foreach (var batch in o.Batches) await ingest.ClosedLoopAsync(batch, o.Sessions, TimeSpan.Zero, jit, ct, unmeasured: true);
                 if (!o.SkipOtlp) await new OtlpBench(host.Http, failures).ClosedLoopAsync(o.OtlpSpans, o.Sessions, TimeSpan.Zero, jit, ct);
                 var cores = clock.Cores;
-                Progress($"  round {round}: the JIT used {cores:0.000} cores");
+                Progress($"  round {round}: the JIT used {cores:0.000} cores, {clock.Methods} methods");
+                await SettleAsync(ct); // the read models catch up between rounds, as between measured phases (no backpressure)
                 if (cores < JitClock.SettledCores || round == JitMaxRounds)
                 {
                     _jitWarmupRounds = round;
@@ -179,7 +180,6 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
                     break;
                 }
             }
-            await SettleAsync(ct);
             Meta["jit_warmup_rounds"] = _jitWarmupRounds;
         }
 

@@ -35,11 +35,15 @@ public sealed class IngestBench(ApiClient api, Failures failures, TimeProvider c
         return ids.Select(id => new Writer(id!)).ToArray();
     }
 
-    /// <summary>Closed loop: each of <paramref name="sessions"/> writers posts its next batch as soon as the previous one is answered.</summary>
-    public async Task<Result> ClosedLoopAsync(int batch, int sessions, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+    /// <summary>
+    /// Closed loop: each of <paramref name="sessions"/> writers posts its next batch as soon as the previous one is answered.
+    /// An <paramref name="unmeasured"/> loop (the JIT warm-up) waits out backpressure instead of failing on it.
+    /// </summary>
+    public async Task<Result> ClosedLoopAsync(int batch, int sessions, TimeSpan warmup, TimeSpan duration, CancellationToken ct,
+        bool unmeasured = false)
     {
         var writers = await CreateWritersAsync($"ingest-b{batch}", sessions, ct);
-        var phase = await DriveAsync(writers, batch, warmup, duration, ratePerWriter: null, ct);
+        var phase = await DriveAsync(writers, batch, warmup, duration, ratePerWriter: null, ct, unmeasured);
         return phase;
     }
 
@@ -111,7 +115,8 @@ public sealed class IngestBench(ApiClient api, Failures failures, TimeProvider c
         }
     }
 
-    private async Task<Result> DriveAsync(Writer[] writers, int batch, TimeSpan warmup, TimeSpan duration, double? ratePerWriter, CancellationToken ct)
+    private async Task<Result> DriveAsync(Writer[] writers, int batch, TimeSpan warmup, TimeSpan duration, double? ratePerWriter, CancellationToken ct,
+        bool unmeasured = false)
     {
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + Ticks(warmup);
@@ -135,7 +140,7 @@ public sealed class IngestBench(ApiClient api, Failures failures, TimeProvider c
                 var t0 = Stopwatch.GetTimestamp();
                 if (t0 >= end) break;
                 var body = Workload.Batch(w.Appended + 1, batch, clock.GetUtcNow());
-                if (!await api.AppendAsync(w.Id, body, batch, ct)) throw new BenchAbort($"append failed on {w.Id}");
+                if (!await api.AppendAsync(w.Id, body, batch, ct, waitOutBackpressure: unmeasured)) throw new BenchAbort($"append failed on {w.Id}");
                 var t1 = Stopwatch.GetTimestamp();
                 w.Appended += batch;
                 w.LastAppendDone = t1;

@@ -14,11 +14,15 @@ public readonly struct JitClock
     public const double SettledCores = 0.03;
 
     private readonly TimeSpan _jit;
+    private readonly long _methods;
     private readonly long _started;
 
-    private JitClock(TimeSpan jit, long started) => (_jit, _started) = (jit, started);
+    private JitClock(TimeSpan jit, long methods, long started) => (_jit, _methods, _started) = (jit, methods, started);
 
-    public static JitClock Start() => new(JitInfo.GetCompilationTime(), Stopwatch.GetTimestamp());
+    public static JitClock Start() => new(JitInfo.GetCompilationTime(), JitInfo.GetCompiledMethodCount(), Stopwatch.GetTimestamp());
+
+    /// <summary>Methods compiled since <see cref="Start"/> (every tier counts; not inflated by a busy machine, unlike the time).</summary>
+    public long Methods => JitInfo.GetCompiledMethodCount() - _methods;
 
     /// <summary>Cores spent compiling since <see cref="Start"/>: JIT time over wall time.</summary>
     public double Cores => (JitInfo.GetCompilationTime() - _jit) / Stopwatch.GetElapsedTime(_started);
