@@ -92,7 +92,7 @@ public sealed class BenchOptions
           --console-events N      events in the console's navigated session (default 10000)
           --otlp-spans N          spans per OTLP export request (default 100)
           --lag-runs N            repeat the half-of-peak run with lag probes N times (a soak; default 1)
-          --lag-only              only the batch-100 closed loop (for the peak) and the lag runs (issue 16)
+          --lag-only              only the JIT warm-up, the batch-100 closed loop (for the peak) and the lag runs (issue 16)
           --rebuild-only          only the rebuild section (with --rebuild-events: seeded first through the API)
           --rebuild-events N      seed the store to about N events (1,000 per session) before the rebuild
           --rebuild-runs N        rebuild the same store N times (each with its own raw scan; default 1)

@@ -161,7 +161,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         // cores that takes tens of seconds: a fixed 5 s left the JIT using half a core for the first ~15 s of the measured
         // batch-1 phase (session 9, dotnet-counters). So rounds of every workload repeat until the runtime's own JIT
         // clock (JitClock) says the last round spent under JitClock.SettledCores compiling, at most JitMaxRounds of them.
-        if (o.JitWarmupSeconds > 0 && !o.LagOnly)
+        if (o.JitWarmupSeconds > 0)
         {
             var jit = TimeSpan.FromSeconds(o.JitWarmupSeconds);
             Progress($"jit warm-up: rounds of {o.JitWarmupSeconds} s of each ingest workload, unmeasured, until the JIT settles");
