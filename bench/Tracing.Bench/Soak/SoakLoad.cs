@@ -31,16 +31,12 @@ public sealed class SoakLoad(HttpClient http, ApiClient api, SoakOptions o, Soak
         return SseConnected;
     }
 
-    /// <summary>
-    /// Starts the load. The stream clients open at <paramref name="streamFrom"/> (a global position), as a dashboard
-    /// opened on a live project does, instead of replaying the project's whole history first.
-    /// </summary>
-    public Task RunAsync(double eventsPerSecond, long streamFrom, CancellationToken ct)
+    public Task RunAsync(double eventsPerSecond, CancellationToken ct)
     {
         var perWriter = eventsPerSecond / o.Writers;
         var tasks = new List<Task>();
         for (var w = 0; w < o.Writers; w++) tasks.Add(WriterAsync(w, perWriter, ct));
-        for (var c = 0; c < o.SseClients; c++) tasks.Add(SseClientAsync(streamFrom, ct));
+        for (var c = 0; c < o.SseClients; c++) tasks.Add(SseClientAsync(ct));
         tasks.Add(LagProbeAsync(ct));
         tasks.Add(AnalysesAsync(ct));
         tasks.Add(IncidentsAsync(ct));
@@ -110,16 +106,16 @@ public sealed class SoakLoad(HttpClient http, ApiClient api, SoakOptions o, Soak
     /// when the stream ends (the server ends every connection after Tracing:Stream:MaxConnectionSeconds, and cuts off a
     /// slow consumer): reconnecting without it would replay the project's whole history each time (README, Live stream).
     /// </summary>
-    private async Task SseClientAsync(long from, CancellationToken ct)
+    private async Task SseClientAsync(CancellationToken ct)
     {
-        var lastId = from.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string? lastId = null; // the first connection starts live (ADR 0042) and its first block carries the id to resume from
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/stream?project_id={ApiHost.Project}");
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-                request.Headers.Add("Last-Event-ID", lastId);
+                if (lastId is not null) request.Headers.Add("Last-Event-ID", lastId);
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
                 if (!response.IsSuccessStatusCode) { failures.Add($"stream: {(int)response.StatusCode}"); await Task.Delay(1000, ct); continue; }
                 using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct), Encoding.UTF8);

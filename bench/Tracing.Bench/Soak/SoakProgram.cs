@@ -75,10 +75,7 @@ public static class SoakProgram
                 var windows = new SoakWindows();
                 var load = new SoakLoad(host.Http, api, o, windows, failures);
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                // The stream clients start live, at the store's current position: five replays of the peak's whole
-                // history at once (what a client without a cursor gets) made the first half-minute of every soak
-                // run at a third of its rate, which the start-against-end trends would then read as an improvement.
-                var running = load.RunAsync(target, await HeadPositionAsync(db, o.Schema, ct), stop.Token);
+                var running = load.RunAsync(target, stop.Token);
                 windows.Swap();
                 sampler = new SoakSampler(db, o.Schema); // minutes count from the start of the steady load
                 var watch = Stopwatch.StartNew();
@@ -151,12 +148,6 @@ public static class SoakProgram
             await Task.Delay(250, ct); // poll interval while the daemon drains
         }
         throw new BenchAbort("the read models did not catch up with the peak's backlog within 120 s");
-    }
-
-    private static async Task<long> HeadPositionAsync(NpgsqlDataSource db, string schema, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand($"select coalesce(max(seq_id), 0) from {schema}.mt_events");
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task ExecAsync(NpgsqlDataSource db, string sql, CancellationToken ct)
