@@ -169,7 +169,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             {
                 var clock = JitClock.Start();
                 foreach (var batch in o.Batches) await ingest.ClosedLoopAsync(batch, o.Sessions, TimeSpan.Zero, jit, ct, unmeasured: true);
-                if (!o.SkipOtlp) await new OtlpBench(host.Http, failures).ClosedLoopAsync(o.OtlpSpans, o.Sessions, TimeSpan.Zero, jit, ct);
+                if (!o.SkipOtlp) await new OtlpBench(host.Http, failures).ClosedLoopAsync(o.OtlpSpans, o.Sessions, TimeSpan.Zero, jit, ct, unmeasured: true);
                 var cores = clock.Cores;
                 Progress($"  round {round}: the JIT used {cores:0.000} cores, {clock.Methods} methods");
                 await SettleAsync(ct); // the read models catch up between rounds, as between measured phases (no backpressure)

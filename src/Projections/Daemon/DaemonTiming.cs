@@ -12,10 +12,10 @@ namespace Tracing.Projections.Daemon;
 /// <item><see cref="StaleGapMilliseconds"/>: how long a gap must stay open before Marten examines it. Marten 9 skips a
 /// gap only on evidence that no transaction that could still fill it is alive (UseTransactionEvidenceForGapSkipping),
 /// so a shorter wait never skips a slow transaction's events; it only shortens the stall behind a rolled-back append.</item>
-/// <item><see cref="WakeIntervalMilliseconds"/>: the least time between two wake-ups the appends send the daemon (ADR 0040).</item>
+/// <item><see cref="WakeIntervalMilliseconds"/>: the least time between two wake-ups the appends send the daemon (ADRs 0040, 0043).</item>
 /// </list>
 /// </summary>
-public sealed record DaemonTiming(int SlowPollMilliseconds = 250, int StaleGapMilliseconds = 1000, int WakeIntervalMilliseconds = 25)
+public sealed record DaemonTiming(int SlowPollMilliseconds = 250, int StaleGapMilliseconds = 1000, int WakeIntervalMilliseconds = 100)
 {
     public void ApplyTo(StoreOptions opts)
     {

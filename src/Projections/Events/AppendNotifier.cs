@@ -9,13 +9,13 @@ namespace Tracing.Projections.Events;
 /// Wakes the async daemon after appends have committed, from outside their transactions (ADR 0038). A NOTIFY inside an
 /// append's transaction takes PostgreSQL's one notification-queue lock at commit and holds it through the commit's WAL
 /// flush, so every notifying commit of the database waits for the one before it: group commit is lost, and one slow
-/// flush stalls every writer. Here each database has one line: a poke while a notification is in flight asks for one
-/// more after it, so concurrent appends share notifications. The NOTIFY runs in a transaction that writes nothing, so it
-/// flushes nothing while it holds the lock. A lost wake-up (an error, a crash after the commit) costs at most the
-/// daemon's poll interval, never an event. Appends that come while a notification is being sent are covered by one
-/// more, sent <paramref name="minimumInterval"/> after the first started; a poke on an idle line goes at once. Each
-/// notification starts a daemon cycle of about a dozen statements, so under a stream of small appends this lets a cycle
-/// take the events of many appends instead of a few (ADR 0040).
+/// flush stalls every writer. Here each database has one line: a poke while a notification is in flight or waiting asks
+/// for one more after it, so concurrent appends share notifications. The NOTIFY runs in a transaction that writes
+/// nothing, so it flushes nothing while it holds the lock. A lost wake-up (an error, a crash after the commit) costs at
+/// most the daemon's poll interval, never an event. Two notifications on a line start at least
+/// <paramref name="minimumInterval"/> apart: a poke on a line that has been quiet that long goes at once, any other waits
+/// for the interval to pass. Each notification starts a daemon cycle (a dozen statements and a load, apply and commit per
+/// shard), so under a steady stream of appends a cycle takes the events of many appends instead of a few (ADRs 0040, 0043).
 /// </summary>
 public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimumInterval)
 {
@@ -26,7 +26,11 @@ public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimum
     private readonly ConcurrentDictionary<NpgsqlDataSource, Line> _lines = new();
     private long _sent;
 
-    private sealed class Line { public int State; }
+    private sealed class Line
+    {
+        public int State;
+        public long LastStarted; // the Stopwatch timestamp at which the last send started; 0 before the first
+    }
 
     /// <summary>The least time between two notifications on one line (<c>Tracing:Daemon:WakeIntervalMilliseconds</c>).</summary>
     public TimeSpan MinimumInterval => minimumInterval;
@@ -56,7 +60,12 @@ public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimum
         await Task.Yield(); // the caller's request goes on; the notification follows on the thread pool
         while (true)
         {
-            var started = Stopwatch.GetTimestamp();
+            // Pokes during this wait are covered by the send after it (the line stays "sending" until it is over).
+            var last = Volatile.Read(ref line.LastStarted);
+            var wait = last == 0 ? TimeSpan.Zero : minimumInterval - Stopwatch.GetElapsedTime(last);
+            if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            Volatile.Write(ref line.State, Sending);
+            Volatile.Write(ref line.LastStarted, Stopwatch.GetTimestamp());
             try
             {
                 await using var cmd = database.CreateCommand($"select pg_notify('{SetAppend.AppendedChannel}', '')");
@@ -68,11 +77,6 @@ public sealed class AppendNotifier(ILogger<AppendNotifier> log, TimeSpan minimum
                 log.LogDebug(ex, "Waking the projection daemon failed; it finds the events at its next poll");
             }
             if (Interlocked.CompareExchange(ref line.State, Idle, Sending) == Sending) return;
-            // Poked during the send: one more, an interval after this one started. Pokes during the wait are covered by
-            // it, so the line goes back to "sending" only once the wait is over.
-            var wait = minimumInterval - Stopwatch.GetElapsedTime(started);
-            if (wait > TimeSpan.Zero) await Task.Delay(wait);
-            Volatile.Write(ref line.State, Sending);
         }
     }
 }

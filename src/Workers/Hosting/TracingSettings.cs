@@ -16,7 +16,7 @@ public static class TracingSettings
                 Prices = Tracing.Workers.Fleet.PricingSettings.From(config),
                 Daemon = new Tracing.Projections.Daemon.DaemonTiming(
                     config.GetValue("Tracing:Daemon:SlowPollMilliseconds", 250), config.GetValue("Tracing:Daemon:StaleGapMilliseconds", 1000),
-                    config.GetValue("Tracing:Daemon:WakeIntervalMilliseconds", 25)),
+                    config.GetValue("Tracing:Daemon:WakeIntervalMilliseconds", 100)),
             }.WithDatabases(config);
     }
 

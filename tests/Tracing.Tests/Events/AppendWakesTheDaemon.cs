@@ -69,9 +69,9 @@ public sealed class AppendWakesTheDaemon(AppFixture app)
     }
 
     [Fact]
-    public async Task pokes_during_a_wake_up_get_one_more_an_interval_later_and_a_poke_on_an_idle_line_goes_at_once()
+    public async Task wake_ups_start_an_interval_apart_and_a_poke_after_a_quiet_interval_goes_at_once()
     {
-        // ADR 0040: under a stream of small appends one daemon cycle takes many of them; a lone append is not held back.
+        // ADRs 0040, 0043: under a stream of appends one daemon cycle takes many of them; a lone append is not held back.
         await using var source = new NpgsqlDataSourceBuilder(AppFixture.ConnectionString).Build();
         var interval = TimeSpan.FromMilliseconds(500);
         var notifier = new AppendNotifier(NullLogger<AppendNotifier>.Instance, interval);
@@ -83,15 +83,33 @@ public sealed class AppendWakesTheDaemon(AppFixture app)
         await UntilSentAsync(notifier, 2);
         var second = clock.Elapsed;
         Assert.True(second >= interval - TimeSpan.FromMilliseconds(50), $"the second wake-up came {second.TotalMilliseconds} ms after the first poke");
+        await UntilIdleAsync(notifier, source);
+        Assert.Equal(2, notifier.Sent); // the pokes made during the first send were all covered by the second
 
+        // A poke on an idle line, but less than an interval after the last wake-up started, waits for the interval: the
+        // first send started at 0 or later, each next one at least an interval after the one before.
+        var poked = clock.Elapsed;
+        Assert.True(poked < 2 * interval, $"the test was too slow to poke within the interval ({poked.TotalMilliseconds} ms)");
+        notifier.Poke(source);
+        await UntilSentAsync(notifier, 3);
+        Assert.True(clock.Elapsed >= 2 * interval - TimeSpan.FromMilliseconds(20),
+            $"the third wake-up came {clock.Elapsed.TotalMilliseconds} ms after the first poke");
+        await UntilIdleAsync(notifier, source);
+
+        // A poke after a quiet interval goes at once.
+        var quietUntil = clock.Elapsed + interval;
+        while (clock.Elapsed < quietUntil) await Task.Delay(20); // the quiet spell is what is tested, not a synchronisation
+        var lonePoke = clock.Elapsed;
+        notifier.Poke(source);
+        await UntilSentAsync(notifier, 4);
+        Assert.True(clock.Elapsed - lonePoke < interval, $"a poke after a quiet interval waited {(clock.Elapsed - lonePoke).TotalMilliseconds} ms");
+    }
+
+    private static async Task UntilIdleAsync(AppendNotifier notifier, NpgsqlDataSource source)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!notifier.IsIdle(source) && DateTime.UtcNow < deadline) await Task.Delay(5); // poll with a deadline
         Assert.True(notifier.IsIdle(source), "the line went back to idle");
-        Assert.Equal(2, notifier.Sent); // the pokes made during the first send were all covered by the second
-        var idle = clock.Elapsed;
-        notifier.Poke(source);
-        await UntilSentAsync(notifier, 3);
-        Assert.True(clock.Elapsed - idle < interval, $"a poke on an idle line waited {(clock.Elapsed - idle).TotalMilliseconds} ms");
     }
 
     private static async Task UntilSentAsync(AppendNotifier notifier, long count)

@@ -41,8 +41,8 @@ public sealed class DaemonSettingsFromConfiguration
     [Fact]
     public void without_configuration_the_documented_defaults_apply_and_a_negative_interval_means_none()
     {
-        Assert.Equal(new DaemonTiming(250, 1000, 25), Settings().Daemon);
-        Assert.Equal(TimeSpan.FromMilliseconds(25), NotifierInterval(Settings()));
+        Assert.Equal(new DaemonTiming(250, 1000, 100), Settings().Daemon);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), NotifierInterval(Settings()));
         Assert.Equal(TimeSpan.Zero, NotifierInterval(Settings(("Tracing:Daemon:WakeIntervalMilliseconds", "-5"))));
     }
 }
