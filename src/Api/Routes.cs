@@ -69,7 +69,7 @@ public static class Routes
             .RequireAuthorization(AccessSetup.Read)
             .WithName("ListSessions").WithTags("Replay")
             .WithSummary("List the caller's sessions, newest first, cursor-paged")
-            .Produces<Page<SessionView>>(200).ProducesProblem(422);
+            .Produces<SessionPage>(200).ProducesProblem(422);
 
         api.MapPost("/traces/{id}/analyze", AnalysisEndpoints.Analyze)
             .RequireAuthorization(AccessSetup.Write).RequireCostlyLimits()

@@ -59,6 +59,7 @@ public static class StoreSetup
         services.AddSingleton<SetAppend>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<ProjectionProgress>();
+        services.AddSingleton<ReadModelPosition>();
         services.AddSingleton<SearchReader>();
         services.AddSingleton<StatsReader>();
         services.AddSingleton<AsyncProjectionCatalog>();

@@ -3,13 +3,15 @@ using Marten;
 using Tracing.Api.Access;
 using Tracing.Api.Infrastructure;
 using Tracing.Domain.Sessions;
+using Tracing.Projections.Events;
 using Tracing.Projections.Sessions;
 
 namespace Tracing.Api.Sessions;
 
 /// <summary>
 /// GET /api/sessions: the caller's sessions, newest first, cursor-paged; filters project, status, agent, since/until,
-/// has_errors (an error event or failed status) and q (free text over id, agent and name).
+/// has_errors (an error event or failed status) and q (free text over id, agent and name). The page says which log
+/// position it reflects (<c>as_of_position</c>): a live stream opened with <c>after_seq</c> at it misses no change (ADR 0044).
 /// </summary>
 public static class ListSessionsEndpoint
 {
@@ -18,7 +20,7 @@ public static class ListSessionsEndpoint
     public const int MaxTextLength = 200;
 
     public static async Task<IResult> Handle(
-        Caller caller, IDocumentStore store, CancellationToken ct,
+        Caller caller, IDocumentStore store, ReadModelPosition positions, CancellationToken ct,
         string? project_id = null, string? status = null, string? agent = null,
         string? since = null, string? until = null, string? limit = null, string? cursor = null,
         string? has_errors = null, string? q = null)
@@ -47,6 +49,8 @@ public static class ListSessionsEndpoint
             before = c;
         }
 
+        // Read before the list: every change up to it is in what the query below sees (read committed, a later snapshot).
+        var asOf = await positions.OfAsync<SessionSummary>(caller.WorkspaceId, ct);
         await using var session = store.QuerySession(caller.WorkspaceId);
         IQueryable<SessionSummary> query = session.Query<SessionSummary>();
         if (project is not null) query = query.Where(x => x.ProjectId == project);
@@ -67,6 +71,9 @@ public static class ListSessionsEndpoint
         var rows = await query.OrderByDescending(x => x.CreatedPosition).Take(take + 1).ToListAsync(ct);
         var page = rows.Take(take).ToList();
         var next = rows.Count > take ? page[^1].CreatedPosition.ToString(CultureInfo.InvariantCulture) : null;
-        return TypedResults.Ok(new Page<SessionView>(page.Select(SessionView.From).ToList(), next));
+        return TypedResults.Ok(new SessionPage(page.Select(SessionView.From).ToList(), next, asOf));
     }
 }
+
+/// <summary>A page of sessions and the log position it reflects: follow <c>GET /api/stream?after_seq={AsOfPosition}</c> from it.</summary>
+public sealed record SessionPage(IReadOnlyList<SessionView> Data, string? NextCursor, long AsOfPosition);

@@ -6,6 +6,9 @@ namespace Tracing.WebConsole.Client;
 
 public sealed record Page<T>(List<T> Data, string? NextCursor);
 
+/// <summary>The sessions list: a page and the log position it reflects (follow the live stream from there, ADR 0044).</summary>
+public sealed record SessionPage(List<SessionRow> Data, string? NextCursor, long AsOfPosition);
+
 public sealed record SessionRow(
     string Id, string ProjectId, string? Agent, string? Name, string Status, string? EndReason, long EventCount,
     long LastSeq, long GapCount, long ErrorCount, DateTimeOffset? StartedAt, DateTimeOffset CreatedAt,

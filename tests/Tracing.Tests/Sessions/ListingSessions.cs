@@ -32,6 +32,33 @@ public sealed class ListingSessions(AppFixture app)
     }
 
     [Fact]
+    public async Task the_list_says_which_log_position_it_reflects_and_the_stream_from_there_brings_what_came_after()
+    {
+        // ADR 0044: read the list, then follow the log from its as_of_position: a session that starts in between arrives
+        // on the stream, and one the list already showed does not come again.
+        var client = await app.NewClientAsync();
+        await client.CreateSession("before");
+        await app.WaitForProjectionsAsync();
+        var list = await client.Get("/api/sessions");
+        Assert.Equal(["before"], Ids(list));
+        var asOf = list.Body.GetProperty("as_of_position").GetInt64();
+        Assert.True(asOf > 0, $"as_of_position {asOf}");
+
+        await client.CreateSession("between"); // after the list was read, before anyone follows the stream
+        await using var stream = await SseClient.OpenAsync(app.Host.Server.CreateClient(),
+            $"/api/stream?after_seq={asOf}&types=session.updated", client.Token);
+        var updated = await stream.TakeAsync(1, "session.updated");
+        Assert.Equal("between", updated[0].Json.GetProperty("session_id").GetString());
+        Assert.True(long.Parse(updated[0].Id!) > asOf);
+
+        await app.WaitForProjectionsAsync();
+        var later = await client.Get("/api/sessions");
+        Assert.Equal(["between", "before"], Ids(later));
+        Assert.True(later.Body.GetProperty("as_of_position").GetInt64() >= long.Parse(updated[0].Id!),
+            "once the read model has the session, the list reflects its position");
+    }
+
+    [Fact]
     public async Task filters_narrow_and_never_broaden_the_scope()
     {
         var client = await app.NewClientAsync(project: "alpha");
