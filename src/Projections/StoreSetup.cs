@@ -43,6 +43,9 @@ public sealed record TracingStoreSettings(string ConnectionString, bool RunDaemo
 public static class StoreSetup
 {
     public const string TraceEventAlias = "trace_event";
+
+    /// <summary>Events a page of the session summary's async shard loads at most (ADR 0043).</summary>
+    public const int SessionSummaryBatchSize = 2000;
     public const string SessionStartedAlias = "session_started";
     public const string AnalysisCompletedAlias = "analysis_completed";
 
@@ -130,7 +133,9 @@ public static class StoreSetup
         opts.Schema.For<ProjectionRebuild>().SingleTenanted();
 
         opts.Projections.Add<SessionHeadProjection>(ProjectionLifecycle.Inline);
-        opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Async);
+        // Pages of 2,000 events, like Fleet's: under steady ingest a daemon cycle carries about a tenth of a second of events
+        // (ADR 0043), which pages of 500 split into several loads, applies and commits, each with its own fixed cost.
+        opts.Projections.Add<SessionSummaryProjection>(ProjectionLifecycle.Async, o => o.BatchSize = SessionSummaryBatchSize);
         opts.Schema.For<AnalysisView>().MultiTenanted().Index(x => x.ProjectId);
         opts.Projections.Add<AnalysisViewProjection>(ProjectionLifecycle.Async);
         opts.ConfigureIncidents();

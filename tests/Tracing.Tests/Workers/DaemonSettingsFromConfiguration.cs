@@ -45,4 +45,18 @@ public sealed class DaemonSettingsFromConfiguration
         Assert.Equal(TimeSpan.FromMilliseconds(100), NotifierInterval(Settings()));
         Assert.Equal(TimeSpan.Zero, NotifierInterval(Settings(("Tracing:Daemon:WakeIntervalMilliseconds", "-5"))));
     }
+
+    [Fact]
+    public void the_trace_event_shards_load_pages_of_two_thousand_events()
+    {
+        // ADR 0043: a daemon cycle carries about a tenth of a second of events; pages of 500 split it into several loads,
+        // applies and commits.
+        var opts = new Marten.StoreOptions();
+        using var source = new Npgsql.NpgsqlDataSourceBuilder("Host=127.0.0.1;Database=not_opened").Build();
+        opts.ConfigureTracing(source, "tracing");
+        var sizes = opts.Projections.All.ToDictionary(p => p.Name, p => p.Options.BatchSize);
+        Assert.Equal(StoreSetup.SessionSummaryBatchSize, sizes["SessionSummary"]);
+        Assert.Equal(2000, sizes["SessionSummary"]);
+        Assert.Equal(2000, sizes[Tracing.Projections.Fleet.FleetProjection.ProjectionName]);
+    }
 }
