@@ -525,6 +525,8 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
     }
 
     private long _allocatedAtStart;
+    private TimeSpan _gcPauseAtStart;
+    private int _gen2AtStart;
     private Tracing.Projections.Events.AppendNotifier? _notifier;
     private long _wakeupsAtStart;
     private JitClock _jit;
@@ -536,6 +538,8 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         _profiler?.Drain();
         _allocations?.Drain();
         _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
+        _gcPauseAtStart = GC.GetTotalPauseDuration();
+        _gen2AtStart = GC.CollectionCount(2);
         _wakeupsAtStart = _notifier?.Sent ?? 0;
         _jit = JitClock.Start();
         return await CpuMeter.TakeAsync(_db, ct);
@@ -550,6 +554,9 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         row.Metrics["alloc_mb"] = (GC.GetTotalAllocatedBytes(precise: true) - _allocatedAtStart) / 1e6;
         // The JIT's share of the phase (cores, from the runtime's own clock): near zero when the code measured was warm.
         row.Metrics["jit_cores"] = _jit.Cores;
+        // The process's GC pauses in the phase (API and load generator share it): a latency stall to compare with p99.
+        row.Metrics["gc_pause_ms"] = (GC.GetTotalPauseDuration() - _gcPauseAtStart).TotalMilliseconds;
+        row.Metrics["gen2_collections"] = GC.CollectionCount(2) - _gen2AtStart;
         if (row.Metrics.TryGetValue("events", out var ev) && ev > 0 && row.Key.StartsWith("ingest", StringComparison.Ordinal))
             row.Metrics["alloc_bytes_per_event"] = row.Metrics["alloc_mb"] * 1e6 / ev;
         // The daemon's wake-ups the appends sent (ADR 0040): each starts a read-model cycle. A rate over the phase's
