@@ -526,6 +526,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
 
     private long _allocatedAtStart;
     private TimeSpan _gcPauseAtStart;
+    private DateTimeOffset _phaseStartedAt;
     private int _gen2AtStart;
     private Tracing.Projections.Events.AppendNotifier? _notifier;
     private long _wakeupsAtStart;
@@ -539,6 +540,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         _allocations?.Drain();
         _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
         _gcPauseAtStart = GC.GetTotalPauseDuration();
+        _phaseStartedAt = DateTimeOffset.UtcNow;
         _gen2AtStart = GC.CollectionCount(2);
         _wakeupsAtStart = _notifier?.Sent ?? 0;
         _jit = JitClock.Start();
@@ -557,6 +559,9 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         // The process's GC pauses in the phase (API and load generator share it): a latency stall to compare with p99.
         row.Metrics["gc_pause_ms"] = (GC.GetTotalPauseDuration() - _gcPauseAtStart).TotalMilliseconds;
         row.Metrics["gen2_collections"] = GC.CollectionCount(2) - _gen2AtStart;
+        // When the phase ran (Unix seconds, UTC), to lay it beside the database's log (checkpoints, autovacuum).
+        row.Metrics["started_unix_s"] = _phaseStartedAt.ToUnixTimeMilliseconds() / 1000.0;
+        row.Metrics["ended_unix_s"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         if (row.Metrics.TryGetValue("events", out var ev) && ev > 0 && row.Key.StartsWith("ingest", StringComparison.Ordinal))
             row.Metrics["alloc_bytes_per_event"] = row.Metrics["alloc_mb"] * 1e6 / ev;
         // The daemon's wake-ups the appends sent (ADR 0040): each starts a read-model cycle. A rate over the phase's
