@@ -134,19 +134,30 @@ public sealed class ApiClient(HttpClient http, Failures failures)
     /// </summary>
     public async Task<bool> AppendAsync(string sessionId, byte[] body, int expected, CancellationToken ct, bool waitOutBackpressure = false)
     {
+        using var resp = await PostAsync(http, $"/api/traces/{sessionId}/events", body, Json, waitOutBackpressure,
+            () => Interlocked.Increment(ref _backpressureWaits), ct);
+        return await CheckAppendAsync(sessionId, resp, expected, ct);
+    }
+
+    /// <summary>
+    /// POSTs <paramref name="body"/>. With <paramref name="waitOutBackpressure"/> (setup only, never in a measured phase) a
+    /// 429 is retried after its Retry-After, as a well-behaved client would, for up to a minute; <paramref name="waited"/>
+    /// is called for each. The caller disposes the answer.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient http, string url, byte[] body, MediaTypeHeaderValue type,
+        bool waitOutBackpressure, Action? waited, CancellationToken ct)
+    {
         var giveUp = DateTime.UtcNow.AddMinutes(1);
         while (true)
         {
             using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = Json;
-            using var resp = await http.PostAsync($"/api/traces/{sessionId}/events", content, ct);
-            if (waitOutBackpressure && resp.StatusCode == HttpStatusCode.TooManyRequests && DateTime.UtcNow < giveUp)
-            {
-                Interlocked.Increment(ref _backpressureWaits);
-                await Task.Delay(resp.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), ct); // the server's Retry-After
-                continue;
-            }
-            return await CheckAppendAsync(sessionId, resp, expected, ct);
+            content.Headers.ContentType = type;
+            var resp = await http.PostAsync(url, content, ct);
+            if (!waitOutBackpressure || resp.StatusCode != HttpStatusCode.TooManyRequests || DateTime.UtcNow >= giveUp) return resp;
+            var retryAfter = resp.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1); // the server's Retry-After
+            resp.Dispose();
+            waited?.Invoke();
+            await Task.Delay(retryAfter, ct);
         }
     }
 

@@ -48,19 +48,7 @@ public sealed class OtlpBench(HttpClient http, Failures failures)
                 var t0 = Stopwatch.GetTimestamp();
                 if (t0 >= end) break;
                 var body = Request($"otlp-{run}-{w}", traceId, w, next, spansPerRequest).ToByteArray();
-                var giveUp = DateTime.UtcNow.AddMinutes(1);
-                HttpResponseMessage resp;
-                while (true)
-                {
-                    using var content = new ByteArrayContent(body);
-                    content.Headers.ContentType = Protobuf;
-                    resp = await http.PostAsync("/v1/traces", content, ct);
-                    if (!unmeasured || resp.StatusCode != System.Net.HttpStatusCode.TooManyRequests || DateTime.UtcNow >= giveUp) break;
-                    var retryAfter = resp.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
-                    resp.Dispose();
-                    await Task.Delay(retryAfter, ct); // the server's Retry-After; setup only, never in a measured phase
-                }
-                using var _ = resp;
+                using var resp = await ApiClient.PostAsync(http, "/v1/traces", body, Protobuf, unmeasured, waited: null, ct);
                 var answer = await resp.Content.ReadAsByteArrayAsync(ct);
                 if (!resp.IsSuccessStatusCode || ExportTraceServiceResponse.Parser.ParseFrom(answer).PartialSuccess is { RejectedSpans: > 0 })
                 {

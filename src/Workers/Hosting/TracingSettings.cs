@@ -11,12 +11,14 @@ public static class TracingSettings
     {
         var cs = config["TRACING_DB"] ?? config.GetConnectionString("tracing")
             ?? throw new InvalidOperationException("Set TRACING_DB to a PostgreSQL connection string (./tracing run does it for you).");
+        var defaults = new Tracing.Projections.Daemon.DaemonTiming(); // the defaults live in one place
         return new TracingStoreSettings(cs, runDaemon, config["Tracing:Schema"] ?? "tracing", config.GetValue<int?>("Tracing:DaemonLockId"))
             {
                 Prices = Tracing.Workers.Fleet.PricingSettings.From(config),
                 Daemon = new Tracing.Projections.Daemon.DaemonTiming(
-                    config.GetValue("Tracing:Daemon:SlowPollMilliseconds", 250), config.GetValue("Tracing:Daemon:StaleGapMilliseconds", 1000),
-                    config.GetValue("Tracing:Daemon:WakeIntervalMilliseconds", 100)),
+                    config.GetValue("Tracing:Daemon:SlowPollMilliseconds", defaults.SlowPollMilliseconds),
+                    config.GetValue("Tracing:Daemon:StaleGapMilliseconds", defaults.StaleGapMilliseconds),
+                    config.GetValue("Tracing:Daemon:WakeIntervalMilliseconds", defaults.WakeIntervalMilliseconds)),
             }.WithDatabases(config);
     }
 
