@@ -27,6 +27,7 @@ public sealed class BenchOptions
     public bool DropSchemaAfter { get; private set; }
     public bool Help { get; private set; }
     public bool Profile { get; private set; }
+    public bool CpuProfile { get; private set; }
     public bool SkipDirect { get; private set; }
     public bool AppLogging { get; private set; }
     public bool NoDaemon { get; private set; }
@@ -80,6 +81,8 @@ public sealed class BenchOptions
           --no-daemon             diagnostic: run the API without the async projection daemon (no lag figures)
           --api-setting K=V       extra configuration for the API under test (repeatable), e.g. Logging:LogLevel:Marten=Information
           --profile               per phase, sum the time of each SQL statement (Npgsql activities) into the JSON
+          --cpu-profile           per phase, sample every core with Linux perf (both the API and PostgreSQL) and sort the
+                                  samples into costs (append, index inserts, daemon loads, ...); needs perf and root
           --stream-clients 100,1000  SSE clients per stream case (default 100,1000)
           --stream-rates 1000,100    events/s appended in each stream case (default 1000,100)
           --stream-seconds S      appending time per stream case (default 5)
@@ -157,6 +160,7 @@ public sealed class BenchOptions
                 case "--out": o.Output = Value(); break;
                 case "--drop-schema": o.DropSchemaAfter = true; break;
                 case "--profile": o.Profile = true; break;
+                case "--cpu-profile": o.CpuProfile = true; break;
                 case "--skip-direct": o.SkipDirect = true; break;
                 case "--app-logging": o.AppLogging = true; break;
                 case "--no-daemon": o.NoDaemon = true; break;
@@ -203,7 +207,7 @@ public sealed class BenchOptions
         ["duration_s"] = DurationSeconds, ["raw_duration_s"] = RawDurationSeconds, ["raw_batch"] = RawBatch,
         ["half_duration_s"] = HalfDurationSeconds, ["half_fraction"] = HalfFraction, ["replay_sizes"] = ReplaySizes,
         ["replay_runs"] = ReplayRuns, ["page_limit"] = PageLimit, ["seed_batch"] = SeedBatch, ["schema"] = Schema,
-        ["no_daemon"] = NoDaemon, ["app_logging"] = AppLogging, ["profile"] = Profile, ["api_settings"] = ApiSettings,
+        ["no_daemon"] = NoDaemon, ["app_logging"] = AppLogging, ["profile"] = Profile, ["cpu_profile"] = CpuProfile, ["api_settings"] = ApiSettings,
         ["otlp_spans"] = OtlpSpans, ["lag_runs"] = LagRuns, ["lag_only"] = LagOnly, ["rebuild_only"] = RebuildOnly,
         ["rebuild_events"] = RebuildEvents, ["rebuild_runs"] = RebuildRuns,
         ["fleet_events"] = FleetEvents, ["fleet_runs"] = FleetRuns,

@@ -98,6 +98,9 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
     private readonly SqlProfiler? _profiler = o.Profile ? new SqlProfiler() : null;
     private readonly AllocationSampler? _allocations = o.Profile ? new AllocationSampler() : null;
     private readonly JsonObject _profile = new();
+    private readonly CpuProfiler? _cpuProfiler = o.CpuProfile ? new CpuProfiler(Path.Combine(Path.GetTempPath(), "tracing-bench-perf")) : null;
+    private readonly JsonObject _cpuProfile = new();
+    private int _phases;
 
     public async Task<(List<Row>, JsonObject)> ExecuteAsync(CancellationToken ct)
     {
@@ -116,6 +119,13 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         };
         Meta["payload_bytes"] = Workload.AveragePayloadBytes;
         if (_profiler is not null) Meta["profile"] = _profile;
+        if (_cpuProfiler is not null)
+        {
+            if (await CpuProfiler.UnavailableAsync() is { } why) throw new BenchAbort("--cpu-profile: " + why);
+            if (!CpuProfiler.NamesDotnetFrames)
+                Progress("--cpu-profile: DOTNET_PerfMapEnabled is not set, so .NET frames stay unnamed (./tracing bench sets it)");
+            Meta["cpu_profile"] = _cpuProfile;
+        }
 
         if (o.KeepData) Progress($"schema {o.Schema}: kept as it is (--keep-data)");
         else
@@ -544,14 +554,28 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         _gen2AtStart = GC.CollectionCount(2);
         _wakeupsAtStart = _notifier?.Sent ?? 0;
         _jit = JitClock.Start();
+        _cpuProfiler?.Start($"phase{++_phases}");
         return await CpuMeter.TakeAsync(_db, ct);
     }
 
     /// <summary>Adds the phase's CPU split (and, with --profile, its SQL time by statement) to the row.</summary>
+    /// <summary>--cpu-profile: the phase's busy samples by process and cost, largest first (the JSON keeps them all).</summary>
+    private void ReportCpu(string phase, List<CpuShare> shares)
+    {
+        var arr = new JsonArray();
+        foreach (var s in shares)
+            arr.Add(new JsonObject { ["process"] = s.Process, ["category"] = s.Category, ["samples"] = s.Samples, ["share"] = Math.Round(s.Share, 4) });
+        _cpuProfile[phase] = arr;
+        Progress($"cpu profile {phase} ({shares.Sum(s => s.Samples):N0} busy samples; perf report -i {_cpuProfiler!.LastFile}):");
+        foreach (var s in shares.Where(s => s.Share >= 0.005))
+            Progress($"  {s.Share,6:P1}  {s.Process,-16} {s.Category}");
+    }
+
     private async Task<Row> EndPhaseAsync(Row row, CpuMeter.Snapshot started, CancellationToken ct)
     {
         var usage = await CpuMeter.SinceAsync(started, _db, ct);
         usage.AddTo(row.Metrics);
+        if (_cpuProfiler is not null) ReportCpu(row.Key, await _cpuProfiler.StopAsync());
         // Managed allocations of the whole process (API + load generator) during the phase; unlike time, not noisy.
         row.Metrics["alloc_mb"] = (GC.GetTotalAllocatedBytes(precise: true) - _allocatedAtStart) / 1e6;
         // The JIT's share of the phase (cores, from the runtime's own clock): near zero when the code measured was warm.
