@@ -114,6 +114,7 @@ public static class StoreSetup
         opts.Events.MapEventType<SessionStarted>(SessionStartedAlias);
         opts.Events.MapEventType<AnalysisCompleted>(AnalysisCompletedAlias);
         opts.Events.IgnoreIndex(TraceEventIndex.Name);
+        opts.Events.IgnoreIndex(TraceEventIndex.OtherEventsName);
 
         opts.Schema.For<Workspace>().SingleTenanted();
         opts.Schema.For<Project>().SingleTenanted().Index(x => x.WorkspaceId);
