@@ -131,7 +131,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         else
         {
             Progress($"schema {o.Schema}: drop and recreate");
-            await ExecAsync($"drop schema if exists {o.Schema} cascade", ct);
+            await ExecAsync(DropSchemasSql, ct);
         }
         await ExecAsync($"create schema if not exists {o.Schema}", ct);
         var raw = new RawBaseline(_db, o.Schema);
@@ -630,9 +630,14 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         return (await cmd.ExecuteScalarAsync(ct))?.ToString();
     }
 
+    /// <summary>The bench schema and the two a blue/green rebuild makes beside it (the green copy, the retired tables).</summary>
+    private string DropSchemasSql =>
+        $"drop schema if exists {o.Schema} cascade; drop schema if exists {Tracing.Projections.Rebuilds.GreenStore.SchemaFor(o.Schema)} cascade; " +
+        $"drop schema if exists {Tracing.Projections.Rebuilds.TableSwap.RetiredSchemaFor(o.Schema)} cascade";
+
     public async Task DropSchemaAsync()
     {
-        try { await ExecAsync($"drop schema if exists {o.Schema} cascade", CancellationToken.None); }
+        try { await ExecAsync(DropSchemasSql, CancellationToken.None); }
         catch (NpgsqlException ex) { log.WriteLine($"bench: could not drop schema {o.Schema}: {ex.Message}"); }
     }
 

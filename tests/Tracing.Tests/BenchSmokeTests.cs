@@ -41,6 +41,9 @@ public class BenchSmokeTests(ITestOutputHelper output)
             // ADR 0037: the raw baselines and every measured ingest phase start vacuumed: the raw phases (once, after the JIT
             // warm-up, ADR 0035), batches 1, 10, 100, the OTLP phase and its native control.
             Assert.Equal(6, json.RootElement.GetProperty("vacuum_ms").GetArrayLength());
+            // The run rebuilt blue/green (rebuild.all), so it made a green and a retired schema beside its own: it drops all three.
+            var left = await Database.QueryAsync("select nspname from pg_namespace where nspname like $1", r => r.GetString(0), schema + "%");
+            Assert.Empty(left);
         }
         finally
         {

@@ -10,10 +10,13 @@ namespace Tracing.Projections.Rebuilds;
 /// </summary>
 public static class TableSwap
 {
+    /// <summary>Where a switch moves the tables it replaces.</summary>
+    public static string RetiredSchemaFor(string schema) => schema + "_retired";
+
     public static async Task SwapAsync(NpgsqlDataSource dataSource, string schema, AsyncProjection projection, CancellationToken ct)
     {
         var green = GreenStore.SchemaFor(schema);
-        var retired = schema + "_retired";
+        var retired = RetiredSchemaFor(schema);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
