@@ -558,7 +558,6 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
         return await CpuMeter.TakeAsync(_db, ct);
     }
 
-    /// <summary>Adds the phase's CPU split (and, with --profile, its SQL time by statement) to the row.</summary>
     /// <summary>--cpu-profile: the phase's busy samples by process and cost, largest first (the JSON keeps them all).</summary>
     private void ReportCpu(string phase, List<CpuShare> shares)
     {
@@ -571,11 +570,21 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
             Progress($"  {s.Share,6:P1}  {s.Process,-16} {s.Category}");
     }
 
+    /// <summary>
+    /// Adds the phase's figures to the row (and, with --profile, its SQL time by statement). With --cpu-profile the
+    /// recording stops only after every figure is taken, so reading perf's output does not count in the phase.
+    /// </summary>
     private async Task<Row> EndPhaseAsync(Row row, CpuMeter.Snapshot started, CancellationToken ct)
+    {
+        var measured = await MeasurePhaseAsync(row, started, ct);
+        if (_cpuProfiler is not null) ReportCpu(row.Key, await _cpuProfiler.StopAsync());
+        return measured;
+    }
+
+    private async Task<Row> MeasurePhaseAsync(Row row, CpuMeter.Snapshot started, CancellationToken ct)
     {
         var usage = await CpuMeter.SinceAsync(started, _db, ct);
         usage.AddTo(row.Metrics);
-        if (_cpuProfiler is not null) ReportCpu(row.Key, await _cpuProfiler.StopAsync());
         // Managed allocations of the whole process (API + load generator) during the phase; unlike time, not noisy.
         row.Metrics["alloc_mb"] = (GC.GetTotalAllocatedBytes(precise: true) - _allocatedAtStart) / 1e6;
         // The JIT's share of the phase (cores, from the runtime's own clock): near zero when the code measured was warm.
@@ -643,6 +652,7 @@ internal sealed class BenchRun(BenchOptions o, string connectionString, Failures
 
     public async ValueTask DisposeAsync()
     {
+        if (_cpuProfiler is not null) await _cpuProfiler.DisposeAsync();
         _profiler?.Dispose();
         _allocations?.Dispose();
         await _db.DisposeAsync();

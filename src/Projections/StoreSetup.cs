@@ -113,8 +113,8 @@ public static class StoreSetup
         opts.Events.MapEventType<TraceEventRecorded>(TraceEventAlias);
         opts.Events.MapEventType<SessionStarted>(SessionStartedAlias);
         opts.Events.MapEventType<AnalysisCompleted>(AnalysisCompletedAlias);
-        opts.Events.IgnoreIndex(TraceEventIndex.Name);
-        opts.Events.IgnoreIndex(TraceEventIndex.OtherEventsName);
+        opts.Events.IgnoreIndex(EventIndexes.TraceSeqName);
+        opts.Events.IgnoreIndex(EventIndexes.OtherEventsName);
 
         opts.Schema.For<Workspace>().SingleTenanted();
         opts.Schema.For<Project>().SingleTenanted().Index(x => x.WorkspaceId);
@@ -144,7 +144,7 @@ public static class StoreSetup
     }
 }
 
-/// <summary>Applies Marten's schema and our trace-event index at start-up.</summary>
+/// <summary>Applies Marten's schema and our own indexes on its events table (EventIndexes) at start-up.</summary>
 internal sealed class SchemaInitializer(IDocumentStore store, WorkspaceDatabases databases, TracingStoreSettings settings) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
@@ -154,7 +154,7 @@ internal sealed class SchemaInitializer(IDocumentStore store, WorkspaceDatabases
         await databases.EnsureTableAsync(ct);
         foreach (var name in databases.Names)
         {
-            await TraceEventIndex.EnsureAsync(databases.Source(name), settings.Schema, ct);
+            await EventIndexes.EnsureAsync(databases.Source(name), settings.Schema, ct);
             await FleetTables.EnsureAsync(databases.Source(name), settings.Schema, ct);
         }
     }

@@ -42,7 +42,8 @@ public class BenchSmokeTests(ITestOutputHelper output)
             // warm-up, ADR 0035), batches 1, 10, 100, the OTLP phase and its native control.
             Assert.Equal(6, json.RootElement.GetProperty("vacuum_ms").GetArrayLength());
             // The run rebuilt blue/green (rebuild.all), so it made a green and a retired schema beside its own: it drops all three.
-            var left = await Database.QueryAsync("select nspname from pg_namespace where nspname like $1", r => r.GetString(0), schema + "%");
+            var left = await Database.QueryAsync("select nspname from pg_namespace where nspname = any($1)", r => r.GetString(0),
+                (object)new[] { schema, Tracing.Projections.Rebuilds.GreenStore.SchemaFor(schema), Tracing.Projections.Rebuilds.TableSwap.RetiredSchemaFor(schema) });
             Assert.Empty(left);
         }
         finally

@@ -9,30 +9,33 @@ namespace Tracing.Tests.Bench;
 /// </summary>
 public class SortingCpuSamples
 {
-    private static CpuSample Pg(params string[] frames) => new("postgres", frames);
-    private static CpuSample Net(params string[] frames) => new(".NET TP Worker", frames);
+    private const int Own = 4242;
+    private static CpuSample Pg(params string[] frames) => new("postgres", 77, frames);
+    private static CpuSample Net(params string[] frames) => new(".NET TP Worker", Own, frames);
+    private static string CategoryOf(CpuSample sample) => CpuCategories.CategoryOf(sample, Own);
 
     [Fact]
     public void perf_script_output_is_read_as_one_sample_per_block_with_frames_leaf_first()
     {
         string[] lines =
         [
-            ".NET TP Worker ",
+            ".NET TP Worker  4242 ",
             "\tffffffff81b6ccb0 _copy_to_iter",
             "\t          10a974 __libc_recv",
             "",
-            "postgres ",
+            "        postgres 23592 ",
             "\t          5cd8ba palloc0",
             "\t          31598b [unknown]",
             "\t          2fba5a standard_ExecutorRun",
             "",
-            "swapper ",
+            "         swapper     0 ",
             "\tffffffff821f5127 default_idle",
         ];
 
         var samples = CpuCategories.Parse(lines).ToList();
 
         Assert.Equal([".NET TP Worker", "postgres", "swapper"], samples.Select(s => s.Thread));
+        Assert.Equal([4242, 23592, 0], samples.Select(s => s.Pid));
         Assert.Equal(["_copy_to_iter", "__libc_recv"], samples[0].Frames);
         Assert.Equal(["palloc0", "[unknown]", "standard_ExecutorRun"], samples[1].Frames);
         Assert.Equal(["default_idle"], samples[2].Frames);
@@ -44,16 +47,18 @@ public class SortingCpuSamples
         var inAppend = Pg("_bt_compare", "btinsert", "ExecInsertIndexTuples", "[unknown]", "standard_ExecutorFinish", "PortalRun");
         var elsewhere = Pg("_bt_compare", "btinsert", "ExecInsertIndexTuples", "[unknown]", "standard_ExecutorRun", "PortalRun");
 
-        Assert.Equal("append: data-modifying CTEs", CpuCategories.CategoryOf(inAppend));
-        Assert.Equal("index inserts (other statements)", CpuCategories.CategoryOf(elsewhere));
+        Assert.Equal("append: data-modifying CTEs", CategoryOf(inAppend));
+        Assert.Equal("index inserts (other statements)", CategoryOf(elsewhere));
     }
 
     [Fact]
-    public void a_foreign_key_check_inside_the_append_counts_as_the_foreign_key()
+    public void a_foreign_key_check_inside_the_append_counts_as_the_foreign_key_and_a_plpgsql_function_does_not()
     {
-        var check = Pg("ExecInitLockRows", "SPI_execute_snapshot", "RI_FKey_check", "AfterTriggerEndQuery", "standard_ExecutorFinish");
+        var check = Pg("ExecInitLockRows", "SPI_execute_snapshot", "[unknown]", "AfterTriggerEndQuery", "standard_ExecutorFinish");
+        var upsert = Pg("ExecInsertIndexTuples", "SPI_execute_plan_extended", "[unknown]", "ExecMakeFunctionResultSet", "standard_ExecutorRun");
 
-        Assert.Equal("foreign-key checks (RI triggers)", CpuCategories.CategoryOf(check));
+        Assert.Equal("foreign-key checks (RI triggers)", CategoryOf(check));
+        Assert.Equal("index inserts (other statements)", CategoryOf(upsert));
     }
 
     [Fact]
@@ -66,11 +71,11 @@ public class SortingCpuSamples
         var json = Net("instance bool [System.Text.Json] System.Text.Json.Utf8JsonReader::ConsumeValue(uint8)[OptimizedTier1]");
         var unnamed = Net("[unknown]");
 
-        Assert.Equal("daemon: Marten event loads and deserialisation", CpuCategories.CategoryOf(load));
-        Assert.Equal("daemon: Fleet projection", CpuCategories.CategoryOf(fleet));
-        Assert.Equal("append: parse, validate, judge", CpuCategories.CategoryOf(append));
-        Assert.Equal("System.Text.Json (other)", CpuCategories.CategoryOf(json));
-        Assert.Equal("other", CpuCategories.CategoryOf(unnamed));
+        Assert.Equal("daemon: Marten's event loads, deserialisation and slicing", CategoryOf(load));
+        Assert.Equal("daemon: Fleet projection", CategoryOf(fleet));
+        Assert.Equal("append: parse, validate, judge", CategoryOf(append));
+        Assert.Equal("System.Text.Json (other)", CategoryOf(json));
+        Assert.Equal("other", CategoryOf(unnamed));
     }
 
     [Fact]
@@ -80,27 +85,30 @@ public class SortingCpuSamples
         [
             Pg("jsonb_recv"), Pg("jsonb_recv"), Pg("jsonb_send"),
             Net("gc_heap::mark_object_simple"),
-            new("swapper", ["default_idle"]), new("swapper", ["default_idle"]),
-            new("kworker/1:1H", ["blk_mq_run_hw_queue"]),
+            new("swapper", 0, ["default_idle"]), new("swapper", 0, ["default_idle"]),
+            new("kworker/1:1H", 31, ["blk_mq_run_hw_queue"]),
+            new(".NET TP Worker", 9999, ["gc_heap::mark_object_simple"]), // another .NET process on the machine
         ];
 
-        var shares = CpuCategories.Summarise(samples);
+        var shares = CpuCategories.Summarise(samples, Own);
 
-        Assert.Equal(5, shares.Sum(s => s.Samples));
+        Assert.Equal(6, shares.Sum(s => s.Samples));
         Assert.Equal(1.0, shares.Sum(s => s.Share), 6);
         var first = shares[0];
-        Assert.Equal((CpuCategories.PostgreSql, "jsonb input (parsing stored JSON)", 2, 0.4), (first.Process, first.Category, first.Samples, first.Share));
+        Assert.Equal((CpuCategories.PostgreSql, "jsonb input (parsing stored JSON)", 2, 2.0 / 6), (first.Process, first.Category, first.Samples, first.Share));
         Assert.Contains(shares, s => s is { Process: "other processes", Category: "kworker/1:1H", Samples: 1 });
-        Assert.Contains(shares, s => s is { Process: CpuCategories.Dotnet, Category: "garbage collection" });
+        Assert.Contains(shares, s => s is { Process: "other processes", Category: ".NET TP Worker", Samples: 1 });
+        Assert.Contains(shares, s => s is { Process: CpuCategories.Dotnet, Category: "garbage collection", Samples: 1 });
         Assert.DoesNotContain(shares, s => s.Category == "swapper");
     }
 
     [Theory]
-    [InlineData("postgres", CpuCategories.PostgreSql)]
-    [InlineData(".NET TP Worker", CpuCategories.Dotnet)]
-    [InlineData(".NET Server GC", CpuCategories.Dotnet)]
-    [InlineData("Tracing.Bench", CpuCategories.Dotnet)]
-    [InlineData("kworker/0:1H-kb", "kworker/0:1H-kb")]
-    public void a_thread_name_says_which_process_it_belongs_to(string thread, string process) =>
-        Assert.Equal(process, CpuCategories.ProcessOf(thread));
+    [InlineData("postgres", 23592, CpuCategories.PostgreSql)]
+    [InlineData(".NET TP Worker", Own, CpuCategories.Dotnet)]
+    [InlineData(".NET Server GC", Own, CpuCategories.Dotnet)]
+    [InlineData("Tracing.Bench", Own, CpuCategories.Dotnet)]
+    [InlineData(".NET TP Worker", 9999, ".NET TP Worker")]
+    [InlineData("kworker/0:1H-kb", 31, "kworker/0:1H-kb")]
+    public void a_sample_belongs_to_postgresql_to_this_process_or_by_name_to_another(string thread, int pid, string process) =>
+        Assert.Equal(process, CpuCategories.ProcessOf(new CpuSample(thread, pid, []), Own));
 }

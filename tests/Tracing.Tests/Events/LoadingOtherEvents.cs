@@ -38,30 +38,21 @@ public sealed class LoadingOtherEvents(AppFixture app)
             $"and d.type = any(array[{types}]) order by d.seq_id",
             r => r.GetString(0)));
 
-        Assert.Contains(TraceEventIndex.OtherEventsName, plan);
+        Assert.Contains(EventIndexes.OtherEventsName, plan);
         Assert.DoesNotContain("pkey_mt_events_seq_id on mt_events d", plan);
         Assert.DoesNotContain("Seq Scan on mt_events", plan);
     }
 
     [Fact]
-    public async Task trace_events_have_no_entry_in_the_other_events_index()
+    public async Task the_other_events_index_leaves_trace_events_out()
     {
-        var client = await app.NewClientAsync();
-        var id = await client.CreateSession();
-        await client.Append(id, Enumerable.Range(1, 50).Select(i => Ev(i)).ToArray());
-
         // The index's own predicate, read back from the catalogue: what it leaves out is what the append never maintains.
         var predicate = (await Database.QueryAsync(
             "select pg_get_expr(i.indpred, i.indrelid) from pg_index i join pg_class c on c.oid = i.indexrelid " +
-            "join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2",
-            r => r.GetString(0), AppFixture.Schema, TraceEventIndex.OtherEventsName)).Single();
-        Assert.Contains($"'{StoreSetup.TraceEventAlias}'", predicate);
-        Assert.Contains("<>", predicate);
+            "join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2 and i.indisvalid",
+            r => r.GetString(0), AppFixture.Schema, EventIndexes.OtherEventsName)).Single();
 
-        var stored = await Database.QueryAsync(
-            $"select count(*) from {AppFixture.Schema}.mt_events where stream_id = $1 and type <> '{StoreSetup.TraceEventAlias}'",
-            r => r.GetInt64(0), $"{client.Project}/{id}");
-        Assert.Equal(1, stored.Single()); // the session's start only, of its 51 events
+        Assert.Equal($"((type)::text <> '{StoreSetup.TraceEventAlias}'::text)", predicate);
     }
 
     [Fact]
@@ -74,12 +65,13 @@ public sealed class LoadingOtherEvents(AppFixture app)
 
         // Every new range wakes the analysis and incident shards, whose loads are Marten's own SQL; PostgreSQL reports
         // a backend's index scans when it next goes idle (within about ten seconds), so this polls with a deadline.
-        var after = await Eventually.UntilAsync(IndexScansAsync, n => n > before, TimeSpan.FromSeconds(45),
-            n => $"idx_scan of {TraceEventIndex.OtherEventsName} stayed at {n} (was {before})");
-        Assert.True(after > before);
+        // The counter is the schema's, so loads for other tests' sessions count too: what fails here is a daemon whose loads
+        // never use the index.
+        await Eventually.UntilAsync(IndexScansAsync, n => n > before, TimeSpan.FromSeconds(45),
+            n => $"idx_scan of {EventIndexes.OtherEventsName} stayed at {n} (was {before})");
     }
 
     private static async Task<long> IndexScansAsync() => (await Database.QueryAsync(
         "select coalesce(sum(idx_scan), 0)::bigint from pg_stat_user_indexes where schemaname = $1 and indexrelname = $2",
-        r => r.GetInt64(0), AppFixture.Schema, TraceEventIndex.OtherEventsName)).Single();
+        r => r.GetInt64(0), AppFixture.Schema, EventIndexes.OtherEventsName)).Single();
 }

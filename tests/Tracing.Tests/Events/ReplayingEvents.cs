@@ -83,7 +83,7 @@ public sealed class ReplayingEvents(AppFixture app)
             r => r.GetString(0)));
         // An index scan or a bitmap scan of our index (then a top-N sort of at most the page) depending on statistics;
         // never a scan of the table or of the whole stream.
-        Assert.Contains(TraceEventIndex.Name, plan);
+        Assert.Contains(EventIndexes.TraceSeqName, plan);
         Assert.DoesNotContain("Seq Scan", plan);
     }
 }

@@ -35,7 +35,7 @@ public sealed class SetAppendOnMartenSchema : IAsyncLifetime
         _dataSource = new NpgsqlDataSourceBuilder(AppFixture.ConnectionString).Build();
         _store = DocumentStore.For(opts => opts.ConfigureTracing(_dataSource, Schema));
         await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await TraceEventIndex.EnsureAsync(_dataSource, Schema);
+        await EventIndexes.EnsureAsync(_dataSource, Schema);
         var settings = new TracingStoreSettings(AppFixture.ConnectionString, RunDaemon: false, Schema);
         var scopes = new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
         _appender = new EventAppender(_store, new EventLog(new WorkspaceDatabases(_dataSource, settings), settings),
