@@ -26,8 +26,7 @@ public sealed class LoadingOtherEvents(AppFixture app)
     {
         var client = await app.NewClientAsync();
         var id = await client.CreateSession();
-        for (var start = 1; start <= 3000; start += 1000)
-            await client.Append(id, Enumerable.Range(start, 1000).Select(i => Ev(i)).ToArray());
+        await client.AppendSeqs(id, 3000);
         await Database.QueryAsync($"analyze {AppFixture.Schema}.mt_events", _ => 0);
 
         // The shape of the daemon's loader: a position range and the shard's event types.

@@ -59,11 +59,7 @@ public sealed class ReplayingEvents(AppFixture app)
         const int total = 12_000;
         var client = await app.NewClientAsync();
         var id = await client.CreateSession();
-        for (var start = 1; start <= total; start += 1000)
-        {
-            var reply = await client.Append(id, Enumerable.Range(start, 1000).Select(i => Ev(i)).ToArray());
-            Assert.Equal(1000, reply.Body.GetProperty("accepted").GetInt32());
-        }
+        await client.AppendSeqs(id, total);
 
         var seqs = (await client.ReadAll(id, limit: 5000)).Select(e => e.GetProperty("seq").GetInt64()).ToList();
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), seqs);
@@ -74,8 +70,7 @@ public sealed class ReplayingEvents(AppFixture app)
     {
         var client = await app.NewClientAsync();
         var id = await client.CreateSession();
-        for (var start = 1; start <= 3000; start += 1000)
-            await client.Append(id, Enumerable.Range(start, 1000).Select(i => Ev(i)).ToArray());
+        await client.AppendSeqs(id, 3000);
         await Database.QueryAsync($"analyze {AppFixture.Schema}.mt_events", _ => 0);
 
         var plan = string.Join("\n", await Database.QueryAsync("explain " + EventLog.ReplaySql(AppFixture.Schema)

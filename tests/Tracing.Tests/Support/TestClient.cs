@@ -81,6 +81,17 @@ public sealed class TestClient(IAlbaHost host, string token, string workspace, s
     public Task<Reply> Append(string session, params object[] events) =>
         Post($"/api/traces/{session}/events", new { events });
 
+    /// <summary>Appends events with seqs 1..<paramref name="count"/> in requests of <paramref name="batch"/>, each fully accepted.</summary>
+    public async Task AppendSeqs(string session, int count, int batch = 1000)
+    {
+        for (var start = 1; start <= count; start += batch)
+        {
+            var reply = await Append(session, Enumerable.Range(start, Math.Min(batch, count - start + 1)).Select(i => Ev(i)).ToArray());
+            if (reply.Status != 200 || reply.Body.GetProperty("accepted").GetInt32() != Math.Min(batch, count - start + 1))
+                throw new InvalidOperationException($"append failed: {reply.Status} {reply.Text}");
+        }
+    }
+
     public async Task<List<JsonElement>> ReadAll(string session, int limit = 5000)
     {
         var all = new List<JsonElement>();
