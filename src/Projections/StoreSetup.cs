@@ -62,7 +62,6 @@ public static class StoreSetup
         services.AddSingleton<SetAppend>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<ProjectionProgress>();
-        services.AddSingleton<ReadModelPosition>();
         services.AddSingleton<SearchReader>();
         services.AddSingleton<StatsReader>();
         services.AddSingleton<AsyncProjectionCatalog>();

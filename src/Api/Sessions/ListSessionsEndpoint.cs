@@ -20,7 +20,7 @@ public static class ListSessionsEndpoint
     public const int MaxTextLength = 200;
 
     public static async Task<IResult> Handle(
-        Caller caller, IDocumentStore store, ReadModelPosition positions, CancellationToken ct,
+        Caller caller, IDocumentStore store, ShardProgress progress, CancellationToken ct,
         string? project_id = null, string? status = null, string? agent = null,
         string? since = null, string? until = null, string? limit = null, string? cursor = null,
         string? has_errors = null, string? q = null)
@@ -50,7 +50,7 @@ public static class ListSessionsEndpoint
         }
 
         // Read before the list: every change up to it is in what the query below sees (read committed, a later snapshot).
-        var asOf = await positions.OfAsync<SessionSummary>(caller.WorkspaceId, ct);
+        var asOf = await progress.PositionOfAsync<SessionSummary>(caller.WorkspaceId, ct);
         await using var session = store.QuerySession(caller.WorkspaceId);
         IQueryable<SessionSummary> query = session.Query<SessionSummary>();
         if (project is not null) query = query.Where(x => x.ProjectId == project);

@@ -1,6 +1,7 @@
 using Marten;
 using Npgsql;
 using Tracing.Projections.Databases;
+using Tracing.Projections.Rebuilds;
 
 namespace Tracing.Projections.Events;
 
@@ -12,9 +13,11 @@ public sealed record ShardLag(string Shard, long Position, long Head)
 
 /// <summary>
 /// Per-shard positions from <c>mt_event_progression</c> in one small query (the per-shard view of
-/// <see cref="ProjectionProgress"/>, for metrics): the head is the same greatest of the high-water mark and the sequence.
+/// <see cref="ProjectionProgress"/>, for metrics and read-model positions): the head is the same greatest of the
+/// high-water mark and the sequence.
 /// </summary>
-public sealed class ShardProgress(WorkspaceDatabases databases, TracingStoreSettings settings, IDocumentStore store)
+public sealed class ShardProgress(WorkspaceDatabases databases, TracingStoreSettings settings, IDocumentStore store,
+    AsyncProjectionCatalog catalog)
 {
     /// <summary>Every shard of every database; with several databases (ADR 0031) a shard is named <c>shard@database</c>.</summary>
     public async Task<IReadOnlyList<ShardLag>> MeasureAsync(CancellationToken ct)
@@ -25,6 +28,19 @@ public sealed class ShardProgress(WorkspaceDatabases databases, TracingStoreSett
         foreach (var lag in await MeasureAsync(databases.Source(name), shards, ct))
             all.Add(databases.IsMulti ? lag with { Shard = lag.Shard + "@" + name } : lag);
         return all;
+    }
+
+    /// <summary>
+    /// How far a read model has been projected in a workspace's database: the lowest position of the async shards that
+    /// write its documents. The shard's documents and its position commit together, so a query started after this read
+    /// reflects every event up to the position (and maybe more). A reader that follows the log from there (the live
+    /// stream's <c>after_seq</c>) misses nothing between the two (ADR 0044).
+    /// </summary>
+    public async Task<long> PositionOfAsync<TDocument>(string workspace, CancellationToken ct)
+    {
+        var shards = catalog.All.Where(p => p.DocumentTypes.Contains(typeof(TDocument))).SelectMany(p => p.Shards).ToArray();
+        if (shards.Length == 0) throw new InvalidOperationException($"No async projection writes {typeof(TDocument).Name}.");
+        return (await MeasureAsync(databases.For(workspace), shards, ct)).Min(s => s.Position);
     }
 
     private async Task<List<ShardLag>> MeasureAsync(NpgsqlDataSource dataSource, string[] shards, CancellationToken ct)
