@@ -1,4 +1,3 @@
-using Marten;
 using Npgsql;
 using Tracing.Projections.Databases;
 
@@ -8,21 +7,21 @@ namespace Tracing.Projections.Events;
 public sealed record ProjectionLag(long Head, long Slowest)
 {
     public long Events => Math.Max(0, Head - Slowest);
+
+    /// <summary>The slowest of one database's shards (all measured against the same head); no shard means no lag.</summary>
+    public static ProjectionLag Of(IReadOnlyList<ShardLag> shards) =>
+        shards.Count == 0 ? new(0, 0) : new(shards[0].Head, shards.Min(s => s.Position));
 }
 
 /// <summary>
-/// Reads projection progress from <c>mt_event_progression</c> in one small query. The head is the larger of Marten's
-/// high-water mark and the event sequence, so a daemon that stopped altogether (mark frozen) still shows as lag.
-/// An async projection without a progress row yet counts as position 0. With several databases (ADR 0031) each has its own
-/// log and daemon: the answer is the database that trails most.
+/// The read models' lag for backpressure, readiness and erasure: <see cref="ShardProgress"/>'s per-shard positions,
+/// reduced to the slowest. An async projection without a progress row yet counts as position 0. With several databases
+/// (ADR 0031) each has its own log and daemon: the answer is the database that trails most.
 /// </summary>
-public sealed class ProjectionProgress(WorkspaceDatabases databases, TracingStoreSettings settings, IDocumentStore store)
+public sealed class ProjectionProgress(WorkspaceDatabases databases, ShardProgress shards)
 {
-    private string[]? _shards;
-
     public async Task<ProjectionLag> MeasureAsync(CancellationToken ct)
     {
-        _shards ??= store.Advanced.AllAsyncProjectionShardNames().Select(s => s.Identity).ToArray();
         ProjectionLag? worst = null;
         foreach (var name in databases.Names)
         {
@@ -33,24 +32,8 @@ public sealed class ProjectionProgress(WorkspaceDatabases databases, TracingStor
     }
 
     /// <summary>The lag of the database that holds <paramref name="workspace"/>: sequences are per database.</summary>
-    public Task<ProjectionLag> MeasureForAsync(string workspace, CancellationToken ct)
-    {
-        _shards ??= store.Advanced.AllAsyncProjectionShardNames().Select(s => s.Identity).ToArray();
-        return MeasureAsync(databases.For(workspace), ct);
-    }
+    public Task<ProjectionLag> MeasureForAsync(string workspace, CancellationToken ct) => MeasureAsync(databases.For(workspace), ct);
 
-    private async Task<ProjectionLag> MeasureAsync(NpgsqlDataSource dataSource, CancellationToken ct)
-    {
-        var s = settings.Schema;
-        await using var cmd = dataSource.CreateCommand(
-            $"select greatest(coalesce((select last_seq_id from {s}.mt_event_progression where name = 'HighWaterMark'), 0), " +
-            $"(select case when is_called then last_value else 0 end from {s}.mt_events_sequence)), " +
-            $"(select min(coalesce(p.last_seq_id, 0)) from unnest($1::text[]) as n(name) " +
-            $"left join {s}.mt_event_progression p on p.name = n.name)");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = _shards });
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        var head = r.GetInt64(0);
-        return new ProjectionLag(head, r.IsDBNull(1) ? head : r.GetInt64(1));
-    }
+    private async Task<ProjectionLag> MeasureAsync(NpgsqlDataSource dataSource, CancellationToken ct) =>
+        ProjectionLag.Of(await shards.MeasureAsync(dataSource, shards.AllShards, ct));
 }

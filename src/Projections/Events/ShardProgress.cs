@@ -12,20 +12,24 @@ public sealed record ShardLag(string Shard, long Position, long Head)
 }
 
 /// <summary>
-/// Per-shard positions from <c>mt_event_progression</c> in one small query (the per-shard view of
-/// <see cref="ProjectionProgress"/>, for metrics and read-model positions): the head is the same greatest of the
-/// high-water mark and the sequence.
+/// Per-shard positions from <c>mt_event_progression</c> in one small query, for metrics, read-model positions and (reduced
+/// to the slowest, <see cref="ProjectionProgress"/>) backpressure. The head is the larger of Marten's high-water mark and
+/// the event sequence, so a daemon that stopped altogether (mark frozen) still shows as lag.
 /// </summary>
 public sealed class ShardProgress(WorkspaceDatabases databases, TracingStoreSettings settings, IDocumentStore store,
     AsyncProjectionCatalog catalog)
 {
+    private string[]? _all;
+
+    /// <summary>Every async projection shard's name.</summary>
+    internal string[] AllShards => _all ??= store.Advanced.AllAsyncProjectionShardNames().Select(s => s.Identity).ToArray();
+
     /// <summary>Every shard of every database; with several databases (ADR 0031) a shard is named <c>shard@database</c>.</summary>
     public async Task<IReadOnlyList<ShardLag>> MeasureAsync(CancellationToken ct)
     {
-        var shards = store.Advanced.AllAsyncProjectionShardNames().Select(s => s.Identity).ToArray();
         var all = new List<ShardLag>();
         foreach (var name in databases.Names)
-        foreach (var lag in await MeasureAsync(databases.Source(name), shards, ct))
+        foreach (var lag in await MeasureAsync(databases.Source(name), AllShards, ct))
             all.Add(databases.IsMulti ? lag with { Shard = lag.Shard + "@" + name } : lag);
         return all;
     }
@@ -43,7 +47,7 @@ public sealed class ShardProgress(WorkspaceDatabases databases, TracingStoreSett
         return (await MeasureAsync(databases.For(workspace), shards, ct)).Min(s => s.Position);
     }
 
-    private async Task<List<ShardLag>> MeasureAsync(NpgsqlDataSource dataSource, string[] shards, CancellationToken ct)
+    internal async Task<List<ShardLag>> MeasureAsync(NpgsqlDataSource dataSource, string[] shards, CancellationToken ct)
     {
         var s = settings.Schema;
         await using var cmd = dataSource.CreateCommand(
