@@ -14,7 +14,7 @@ public static class LostRace
         {
             if (e is ConcurrencyException or ConcurrentUpdateException or DocumentAlreadyExistsException
                 or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
-                or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }) return true;
+                or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } or Events.StreamLockMissedException) return true;
         }
         return false;
     }

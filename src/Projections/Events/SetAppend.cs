@@ -10,6 +10,10 @@ namespace Tracing.Projections.Events;
 /// none needs an optimistic retry. Statement 2 runs on a snapshot taken after the lock: it reads the head's last seq
 /// and the keys already stored, judges every candidate, inserts the accepted ones as one set, advances the stream
 /// version and the inline <c>SessionHead</c>'s last seq. After the commit it wakes the daemon (<see cref="AppendNotifier"/>).
+/// A stream whose creation commits between the two statements is seen by statement 2 but was not locked by statement 1.
+/// So statement 2 advances the version only from the version it read, before it touches the head. A writer that
+/// committed in between makes it write nothing and report "not settled", and the append runs again, this time under
+/// the lock (ADR 0046).
 /// </summary>
 public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases databases, TracingStoreSettings settings,
     AppendNotifier notifier)
@@ -24,9 +28,24 @@ public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases d
     /// <summary>One candidate: its event id, seq (ignored when the store assigns it), content hash and stored JSON.</summary>
     public readonly record struct Row(int Ordinal, Guid Id, long Seq, string ContentHash, string Json);
 
+    /// <summary>Runs of the append that may find the stream created after their lock statement; the next run holds the lock.</summary>
+    public const int MaxRuns = 3;
+
     /// <summary>The verdicts, or null when the session's stream does not exist.</summary>
     public async Task<List<StoreVerdict>?> AppendAsync(string tenant, string streamKey, IReadOnlyList<Row> rows, bool atNext,
         string dotnetType, CancellationToken ct)
+    {
+        for (var run = 1; ; run++)
+        {
+            var (verdicts, settled) = await AppendOnceAsync(tenant, streamKey, rows, atNext, dotnetType, ct);
+            if (settled) return verdicts.Count == 0 ? null : verdicts;
+            if (run == MaxRuns) throw new StreamLockMissedException(streamKey, MaxRuns);
+        }
+    }
+
+    /// <summary>One run: the verdicts (none when the head is not there), and whether they hold (false: nothing was written).</summary>
+    private async Task<(List<StoreVerdict> Verdicts, bool Settled)> AppendOnceAsync(string tenant, string streamKey,
+        IReadOnlyList<Row> rows, bool atNext, string dotnetType, CancellationToken ct)
     {
         var database = databases.For(tenant);
         await using var connection = await database.OpenConnectionAsync(ct); // the workspace's database (ADR 0031)
@@ -55,18 +74,21 @@ public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases d
         // No BeginTransaction: the batch's commands share one Sync, so PostgreSQL runs them as one implicit transaction
         // that commits when the last one succeeds (and rolls back whole if any fails), still within this round trip.
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        var found = await reader.ReadAsync(ct);
-        while (await reader.ReadAsync(ct)) { }
+        while (await reader.ReadAsync(ct)) { } // the lock's row, if the stream was there when it ran
         await reader.NextResultAsync(ct);
         var verdicts = new List<StoreVerdict>(rows.Count);
+        var settled = true;
         while (await reader.ReadAsync(ct))
+        {
             verdicts.Add(new StoreVerdict(reader.GetInt32(0), reader.GetString(1)[0], reader.GetInt64(2), reader.GetInt64(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4)));
+            settled &= reader.GetBoolean(5);
+        }
         // Read to the end of the batch: the implicit transaction commits at its Sync, and a failed commit surfaces here,
         // so no caller can answer 2xx for rows that were rolled back.
         while (await reader.NextResultAsync(ct)) { }
-        if (verdicts.Exists(v => v.Verdict == 'A')) notifier.Poke(database); // committed: wake the daemon (ADR 0038)
-        return found ? verdicts : null;
+        if (settled && verdicts.Exists(v => v.Verdict == 'A')) notifier.Poke(database); // committed: wake the daemon (ADR 0038)
+        return (verdicts, settled);
     }
 
     /// <summary>
@@ -74,10 +96,14 @@ public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases d
     /// seqs, $9 Marten's .NET type name. A candidate is a duplicate (D) when its key is stored with the same content, a key
     /// conflict (K) when stored with other content, not monotonic (M) when its seq is not above the last one or another
     /// candidate took the same seq first; otherwise accepted (A). The rule of <see cref="AppendDecision"/> for distinct keys.
+    /// The last column says whether the verdicts hold: false when candidates were accepted but the stream's version had
+    /// moved since this statement's snapshot, so nothing was written (the head is written only after the version).
     /// </summary>
     public static string AppendSql(string schema) => $$"""
         with head as (
           select (data ->> 'last_seq')::bigint as last_seq from {{schema}}.mt_doc_sessionhead where tenant_id = $1 and id = $2
+        ), stream as (
+          select version from {{schema}}.mt_streams where tenant_id = $1 and id = $2
         ), stored as materialized (
           select id, tenant_id, (data ->> 'seq')::bigint as seq, data ->> 'content_hash' as hash from {{schema}}.mt_events where id = any($4)
         ), batch as (
@@ -98,7 +124,7 @@ public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases d
           select * from judged where verdict = 'A'
         ), bump as (
           update {{schema}}.mt_streams set version = version + (select count(*) from accepted), timestamp = now()
-          where tenant_id = $1 and id = $2 and exists (select 1 from accepted)
+          where tenant_id = $1 and id = $2 and version = (select version from stream) and exists (select 1 from accepted)
           returning version - (select count(*) from accepted) as base
         ), written as (
           insert into {{schema}}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
@@ -110,10 +136,15 @@ public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases d
         ), moved as (
           update {{schema}}.mt_doc_sessionhead
           set data = jsonb_set(data, '{last_seq}', to_jsonb((select max(final_seq) from accepted))), mt_last_modified = now()
-          where tenant_id = $1 and id = $2 and exists (select 1 from accepted)
+          where tenant_id = $1 and id = $2 and exists (select 1 from bump)
           returning 1
         )
-        select j.idx, j.verdict, j.final_seq, j.last_seq, j.stored_hash
+        select j.idx, j.verdict, j.final_seq, j.last_seq, j.stored_hash,
+               not exists (select 1 from accepted) or exists (select 1 from bump) as settled
         from judged j
         """;
 }
+
+/// <summary>An append that kept finding its session's stream created after its lock statement ran: a lost race (503).</summary>
+public sealed class StreamLockMissedException(string streamKey, int runs)
+    : Exception($"The append to {streamKey} found the stream changed by another writer in each of {runs} runs.");

@@ -115,6 +115,61 @@ public sealed class SetAppendOnMartenSchema : IAsyncLifetime
         Assert.Equal(0, rows[0]);
     }
 
+    [Fact]
+    public async Task an_append_that_missed_the_stream_lock_writes_nothing_when_another_writer_commits_first()
+    {
+        // Writer A holds the stream's lock and has appended, not yet committed.
+        await using var a = await _dataSource.OpenConnectionAsync();
+        await using var tx = await a.BeginTransactionAsync();
+        await using (var lockStream = new NpgsqlCommand($"select version from {Schema}.mt_streams where tenant_id = $1 and id = $2 for update", a, tx))
+        {
+            lockStream.Parameters.Add(new NpgsqlParameter { Value = Workspace });
+            lockStream.Parameters.Add(new NpgsqlParameter { Value = StreamKey });
+            await lockStream.ExecuteScalarAsync();
+        }
+        Assert.Equal([('A', true)], await RunAppendStatementAsync(a, tx, Ev(0, 0, "otlp:a")));
+
+        // Writer B's lock statement ran before the stream was there (it saw no row), so only its append statement runs. Its
+        // snapshot has the stream at A's old version; it must wait for A, then write nothing and say so.
+        await using var b = await _dataSource.OpenConnectionAsync();
+        var writerB = RunAppendStatementAsync(b, null, Ev(0, 0, "otlp:b"));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await Database.QueryAsync("select coalesce(wait_event_type, '') from pg_stat_activity where pid = $1",
+                   r => r.GetString(0), b.ProcessID)).Single() != "Lock")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "writer B never waited for writer A's lock");
+            await Task.Delay(10);
+        }
+        await tx.CommitAsync();
+        Assert.Equal([('A', false)], await writerB);
+
+        await using (var query = _store.QuerySession(Workspace))
+        {
+            var events = await query.Events.FetchStreamAsync(StreamKey);
+            Assert.Equal(["otlp:a"], events.Skip(1).Select(e => ((TraceEventRecorded)e.Data).IdempotencyKey));
+            Assert.Equal(2, (await query.Events.FetchStreamStateAsync(StreamKey))!.Version);
+            Assert.Equal(1, (await query.LoadAsync<SessionHead>(StreamKey))!.LastSeq);
+        }
+        // The appender runs an unsettled append again, under the lock: B's span follows A's.
+        var again = await _appender.AppendAtNextAsync(Workspace, StreamKey, "s1", [Ev(0, 0, "otlp:b")], default);
+        Assert.Equal([2L], again.Outcome!.Accepted.Select(e => e.Seq));
+    }
+
+    /// <summary>The set append's second statement alone, store-assigned seq: each verdict and whether it holds.</summary>
+    private async Task<List<(char Verdict, bool Settled)>> RunAppendStatementAsync(NpgsqlConnection c, NpgsqlTransaction? tx, IncomingEvent e)
+    {
+        var data = new TraceEventRecorded("s1", e.Seq, e.IdempotencyKey, e.Type, null, null, null, e.Payload, DateTimeOffset.UnixEpoch, e.ContentHash);
+        await using var cmd = new NpgsqlCommand(SetAppend.AppendSql(Schema), c, tx);
+        object[] args = [Workspace, StreamKey, new[] { 0 }, new[] { EventIdentity.EventId(Workspace, StreamKey, e.IdempotencyKey) },
+            new[] { e.Seq }, new[] { e.ContentHash }, new[] { _store.Options.Serializer().ToJson(data) }, true, typeof(TraceEventRecorded).FullName!];
+        foreach (var arg in args) cmd.Parameters.Add(new NpgsqlParameter { Value = arg });
+        cmd.Parameters[6].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb;
+        var verdicts = new List<(char, bool)>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) verdicts.Add((r.GetString(1)[0], r.GetBoolean(5)));
+        return verdicts;
+    }
+
     private static IncomingEvent Ev(int index, long seq, string? key = null)
     {
         var payload = JsonDocument.Parse($"{{\"n\":{seq}}}").RootElement;
