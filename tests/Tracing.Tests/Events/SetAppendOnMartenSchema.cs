@@ -133,13 +133,9 @@ public sealed class SetAppendOnMartenSchema : IAsyncLifetime
         // snapshot has the stream at A's old version; it must wait for A, then write nothing and say so.
         await using var b = await _dataSource.OpenConnectionAsync();
         var writerB = RunAppendStatementAsync(b, null, Ev(0, 0, "otlp:b"));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await Database.QueryAsync("select coalesce(wait_event_type, '') from pg_stat_activity where pid = $1",
-                   r => r.GetString(0), b.ProcessID)).Single() != "Lock")
-        {
-            Assert.True(DateTime.UtcNow < deadline, "writer B never waited for writer A's lock");
-            await Task.Delay(10);
-        }
+        await Eventually.UntilAsync(async () => (await Database.QueryAsync(
+                "select coalesce(wait_event_type, '') from pg_stat_activity where pid = $1", r => r.GetString(0), b.ProcessID)).Single(),
+            wait => wait == "Lock", TimeSpan.FromSeconds(30), wait => $"writer B is not waiting for writer A's lock ('{wait}')");
         await tx.CommitAsync();
         Assert.Equal([('A', false)], await writerB);
 
