@@ -56,16 +56,7 @@ public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases d
         batch.BatchCommands.Add(lockStream);
 
         var append = new NpgsqlBatchCommand(_appendSql);
-        var p = append.Parameters;
-        p.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-        p.Add(new NpgsqlParameter<string> { TypedValue = streamKey });
-        p.Add(new NpgsqlParameter<int[]> { TypedValue = rows.Select(r => r.Ordinal).ToArray() });
-        p.Add(new NpgsqlParameter<Guid[]> { TypedValue = rows.Select(r => r.Id).ToArray() });
-        p.Add(new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Seq).ToArray() });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.ContentHash).ToArray() });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.Json).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        p.Add(new NpgsqlParameter<bool> { TypedValue = atNext });
-        p.Add(new NpgsqlParameter<string> { TypedValue = dotnetType });
+        append.Parameters.AddRange(AppendParameters(tenant, streamKey, rows, atNext, dotnetType));
         batch.BatchCommands.Add(append);
 
         // Prepared once per pooled physical connection (Npgsql skips the round trip when it already is): the statement is
@@ -90,6 +81,21 @@ public sealed class SetAppend(Tracing.Projections.Databases.WorkspaceDatabases d
         if (settled && verdicts.Exists(v => v.Verdict == 'A')) notifier.Poke(database); // committed: wake the daemon (ADR 0038)
         return (verdicts, settled);
     }
+
+    /// <summary>The parameters of <see cref="AppendSql"/>, in its order.</summary>
+    public static NpgsqlParameter[] AppendParameters(string tenant, string streamKey, IReadOnlyList<Row> rows, bool atNext,
+        string dotnetType) =>
+    [
+        new NpgsqlParameter<string> { TypedValue = tenant },
+        new NpgsqlParameter<string> { TypedValue = streamKey },
+        new NpgsqlParameter<int[]> { TypedValue = rows.Select(r => r.Ordinal).ToArray() },
+        new NpgsqlParameter<Guid[]> { TypedValue = rows.Select(r => r.Id).ToArray() },
+        new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Seq).ToArray() },
+        new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.ContentHash).ToArray() },
+        new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.Json).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+        new NpgsqlParameter<bool> { TypedValue = atNext },
+        new NpgsqlParameter<string> { TypedValue = dotnetType },
+    ];
 
     /// <summary>
     /// $1 tenant, $2 stream key, $3 candidate ordinals (the order of judgement), $4 event ids, $5 seqs, $6 content hashes, $7 event JSON, $8 the store assigns

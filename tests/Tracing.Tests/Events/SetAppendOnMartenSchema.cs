@@ -151,15 +151,21 @@ public sealed class SetAppendOnMartenSchema : IAsyncLifetime
         Assert.Equal([2L], again.Outcome!.Accepted.Select(e => e.Seq));
     }
 
+    [Fact]
+    public void an_append_that_keeps_missing_the_lock_is_a_lost_race_which_the_caller_answers_503()
+    {
+        Assert.True(LostRace.Is(new StreamLockMissedException(StreamKey, SetAppend.MaxRuns)));
+        Assert.True(LostRace.Is(new InvalidOperationException("wrapped", new StreamLockMissedException(StreamKey, SetAppend.MaxRuns))));
+    }
+
     /// <summary>The set append's second statement alone, store-assigned seq: each verdict and whether it holds.</summary>
     private async Task<List<(char Verdict, bool Settled)>> RunAppendStatementAsync(NpgsqlConnection c, NpgsqlTransaction? tx, IncomingEvent e)
     {
         var data = new TraceEventRecorded("s1", e.Seq, e.IdempotencyKey, e.Type, null, null, null, e.Payload, DateTimeOffset.UnixEpoch, e.ContentHash);
+        var row = new SetAppend.Row(0, EventIdentity.EventId(Workspace, StreamKey, e.IdempotencyKey), e.Seq, e.ContentHash,
+            _store.Options.Serializer().ToJson(data));
         await using var cmd = new NpgsqlCommand(SetAppend.AppendSql(Schema), c, tx);
-        object[] args = [Workspace, StreamKey, new[] { 0 }, new[] { EventIdentity.EventId(Workspace, StreamKey, e.IdempotencyKey) },
-            new[] { e.Seq }, new[] { e.ContentHash }, new[] { _store.Options.Serializer().ToJson(data) }, true, typeof(TraceEventRecorded).FullName!];
-        foreach (var arg in args) cmd.Parameters.Add(new NpgsqlParameter { Value = arg });
-        cmd.Parameters[6].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb;
+        cmd.Parameters.AddRange(SetAppend.AppendParameters(Workspace, StreamKey, [row], atNext: true, typeof(TraceEventRecorded).FullName!));
         var verdicts = new List<(char, bool)>();
         await using var r = await cmd.ExecuteReaderAsync();
         while (await r.ReadAsync()) verdicts.Add((r.GetString(1)[0], r.GetBoolean(5)));
